@@ -1,1 +1,43 @@
-fn main() {}
+//! `skillproof`: the one binary. Glue only: parse flags, build the services from the library
+//! crates, print results. Exit codes: 0 success, 1 a check failed, 2 usage or I/O error.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A search engine over verified skills.
+#[derive(Debug, Parser)]
+#[command(name = "skillproof", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Verify credentials: JSON/JSON-LD, compact JWT, baked PNG/SVG badges, or directories of them.
+    Verify(commands::verify::VerifyArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Verify(args) => commands::verify::run(args),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(error) => {
+            eprintln!("skillproof: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

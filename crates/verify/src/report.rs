@@ -1,0 +1,87 @@
+//! What a verification returns: one outcome, explained by checks.
+
+use std::sync::Arc;
+
+use model::{Check, CheckKind, CheckResult, Container, Format, Outcome, ProofSummary};
+use serde_json::Value;
+
+/// The full result of verifying one input. Failures are data here, never `Err`
+/// (ARCHITECTURE.md, invariant 2).
+#[derive(Debug, Clone)]
+pub struct VerificationReport {
+    /// The single classification: the first failing check in pipeline order, or `verified`.
+    pub outcome: Outcome,
+    /// What kind of credential it was.
+    pub format: Format,
+    /// How it was packaged.
+    pub container: Container,
+    /// Issuer id (DID or URL), once known.
+    pub issuer: Option<String>,
+    /// Issuer display name, once known.
+    pub issuer_name: Option<String>,
+    /// The achievement (or credential) name, for people.
+    pub achievement_name: Option<String>,
+    /// The proofs found, each judged.
+    pub proofs: Vec<ProofSummary>,
+    /// Every check, in the order it ran.
+    pub checks: Vec<Check>,
+    /// Reports of nested credentials (CLR, presentations), in document order.
+    pub nested: Vec<VerificationReport>,
+    /// The credential document as parsed (for a JWT, its credential payload). Only the
+    /// fields of a *verified* document may be indexed.
+    pub document: Option<Arc<Value>>,
+}
+
+impl VerificationReport {
+    pub(crate) fn new(format: Format, container: Container) -> Self {
+        VerificationReport {
+            outcome: Outcome::Verified,
+            format,
+            container,
+            issuer: None,
+            issuer_name: None,
+            achievement_name: None,
+            proofs: Vec::new(),
+            checks: Vec::new(),
+            nested: Vec::new(),
+            document: None,
+        }
+    }
+
+    /// A report for input that failed before any format was recognised.
+    pub(crate) fn rejected(container: Container, outcome: Outcome, check: Check) -> Self {
+        let mut report = VerificationReport::new(Format::Unknown, container);
+        report.record(check, outcome);
+        report
+    }
+
+    /// Records a check. A failing check sets the outcome unless an earlier failure already
+    /// did: the first failure in pipeline order is the outcome.
+    pub(crate) fn record(&mut self, check: Check, outcome_if_failed: Outcome) {
+        if check.result == CheckResult::Fail && self.outcome == Outcome::Verified {
+            self.outcome = outcome_if_failed;
+        }
+        self.checks.push(check);
+    }
+
+    /// Records a check that cannot fail.
+    pub(crate) fn note(&mut self, check: Check) {
+        debug_assert_ne!(check.result, CheckResult::Fail);
+        self.checks.push(check);
+    }
+
+    /// True only when every check passed.
+    pub fn is_verified(&self) -> bool {
+        self.outcome == Outcome::Verified
+    }
+
+    /// The first failed check, for one-line explanations.
+    pub fn first_failure(&self) -> Option<&Check> {
+        self.checks.iter().find(|check| check.result == CheckResult::Fail)
+    }
+
+    /// The checks of one kind.
+    pub fn checks_of(&self, kind: CheckKind) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(move |check| check.check == kind)
+    }
+}
