@@ -59,8 +59,6 @@ pub enum Outcome {
     HolderMismatch,
     /// JWT claims disagree with the credential they carry (`iss`, `jti`, `sub`, `nbf`, `exp`).
     ClaimMismatch,
-    /// The credential violates a bundled JSON schema it names in `credentialSchema`.
-    SchemaInvalid,
     /// Open Badges 2.0 hosted assertion served from an origin the issuer does not allow.
     OriginMismatch,
     /// Integrity verified offline, but the blockchain anchor was not checked (Blockcerts).
@@ -89,7 +87,6 @@ impl Outcome {
         Outcome::StatusUnknown,
         Outcome::HolderMismatch,
         Outcome::ClaimMismatch,
-        Outcome::SchemaInvalid,
         Outcome::OriginMismatch,
         Outcome::AnchorNotChecked,
     ];
@@ -116,7 +113,6 @@ impl Outcome {
             Outcome::StatusUnknown => "status_unknown",
             Outcome::HolderMismatch => "holder_mismatch",
             Outcome::ClaimMismatch => "claim_mismatch",
-            Outcome::SchemaInvalid => "schema_invalid",
             Outcome::OriginMismatch => "origin_mismatch",
             Outcome::AnchorNotChecked => "anchor_not_checked",
         }
@@ -144,7 +140,6 @@ impl Outcome {
             Outcome::StatusUnknown => "its revocation status could not be confirmed",
             Outcome::HolderMismatch => "the presenter is not the person the credential was issued to",
             Outcome::ClaimMismatch => "the token's claims disagree with the credential inside it",
-            Outcome::SchemaInvalid => "it does not follow the schema it declares",
             Outcome::OriginMismatch => "the hosted badge is served from a site the issuer does not allow",
             Outcome::AnchorNotChecked => "its content is intact, but the blockchain anchor was not checked",
         }
@@ -185,7 +180,9 @@ pub enum CheckKind {
     Status,
     /// Presentation holder binding, challenge and domain.
     Holder,
-    /// Bundled JSON schema named in `credentialSchema`.
+    /// Bundled JSON schema named in `credentialSchema`. A violation is a data-quality
+    /// warning (reported to the issuer), never a verification failure: authenticity and
+    /// validity do not depend on it.
     Schema,
     /// Nested credentials (CLR, presentations) verified one by one.
     Nested,
