@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 /// The single, stable classification of a verification. Serialized as snake_case; tools and
 /// tests match on these strings, so a variant is never renamed.
 ///
-/// Only [`Outcome::Verified`] means "trust this". When several checks fail, the outcome is the
-/// first failure in pipeline order (parse, context, signature, key binding, proof purpose,
-/// validity, status, holder), so a tampered expired credential reports `invalid_signature`.
+/// Only [`Outcome::Verified`] means "trust this". Declaration order is pipeline order (parse,
+/// context, signature, key binding, proof purpose, claims, validity, status, holder), and
+/// `Ord` follows it: when several checks fail, the outcome is the earliest failure in this
+/// order, whatever order the checks ran in. A tampered expired credential reports
+/// `invalid_signature`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -39,10 +41,14 @@ pub enum Outcome {
     /// the issuer's controller document, not listed under `assertionMethod`
     /// (`authentication` for presentations), or its controller is not the issuer.
     UnboundKey,
+    /// Open Badges 2.0 hosted assertion served from an origin the issuer does not allow.
+    OriginMismatch,
     /// The proof purpose is not the one the document type requires.
     WrongProofPurpose,
     /// A presentation proof's `challenge` or `domain` does not match what the verifier asked.
     ChallengeMismatch,
+    /// JWT claims disagree with the credential they carry (`iss`, `jti`, `sub`, `nbf`, `exp`).
+    ClaimMismatch,
     /// The credential (or its proof) has expired.
     Expired,
     /// The credential (or its proof) is not valid yet.
@@ -57,16 +63,12 @@ pub enum Outcome {
     /// A presentation's holder is not the subject of a credential it carries, or the holder
     /// did not sign it.
     HolderMismatch,
-    /// JWT claims disagree with the credential they carry (`iss`, `jti`, `sub`, `nbf`, `exp`).
-    ClaimMismatch,
-    /// Open Badges 2.0 hosted assertion served from an origin the issuer does not allow.
-    OriginMismatch,
     /// Integrity verified offline, but the blockchain anchor was not checked (Blockcerts).
     AnchorNotChecked,
 }
 
 impl Outcome {
-    /// Every outcome, in declaration order (for documentation and exhaustive tests).
+    /// Every outcome, in pipeline order (for documentation and exhaustive tests).
     pub const ALL: &'static [Outcome] = &[
         Outcome::Verified,
         Outcome::Malformed,
@@ -78,16 +80,16 @@ impl Outcome {
         Outcome::InvalidSignature,
         Outcome::KeyResolutionFailed,
         Outcome::UnboundKey,
+        Outcome::OriginMismatch,
         Outcome::WrongProofPurpose,
         Outcome::ChallengeMismatch,
+        Outcome::ClaimMismatch,
         Outcome::Expired,
         Outcome::NotYetValid,
         Outcome::Revoked,
         Outcome::Suspended,
         Outcome::StatusUnknown,
         Outcome::HolderMismatch,
-        Outcome::ClaimMismatch,
-        Outcome::OriginMismatch,
         Outcome::AnchorNotChecked,
     ];
 
