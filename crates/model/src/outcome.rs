@@ -130,20 +130,32 @@ impl Outcome {
             Outcome::UnknownContext => "it uses a JSON-LD context that is not in the pinned set",
             Outcome::DataLoss => "some signed fields have no defined meaning and would be lost",
             Outcome::NoProof => "it carries no proof at all",
-            Outcome::InvalidSignature => "the signature does not match the content: it was altered or mis-signed",
+            Outcome::InvalidSignature => {
+                "the signature does not match the content: it was altered or mis-signed"
+            }
             Outcome::KeyResolutionFailed => "the signing key could not be found",
-            Outcome::UnboundKey => "the signing key is not published by the issuer for issuing credentials",
+            Outcome::UnboundKey => {
+                "the signing key is not published by the issuer for issuing credentials"
+            }
             Outcome::WrongProofPurpose => "the proof was made for another purpose",
-            Outcome::ChallengeMismatch => "the presentation was made for another challenge or domain",
+            Outcome::ChallengeMismatch => {
+                "the presentation was made for another challenge or domain"
+            }
             Outcome::Expired => "it has expired",
             Outcome::NotYetValid => "it is not valid yet",
             Outcome::Revoked => "the issuer revoked it",
             Outcome::Suspended => "the issuer suspended it",
             Outcome::StatusUnknown => "its revocation status could not be confirmed",
-            Outcome::HolderMismatch => "the presenter is not the person the credential was issued to",
+            Outcome::HolderMismatch => {
+                "the presenter is not the person the credential was issued to"
+            }
             Outcome::ClaimMismatch => "the token's claims disagree with the credential inside it",
-            Outcome::OriginMismatch => "the hosted badge is served from a site the issuer does not allow",
-            Outcome::AnchorNotChecked => "its content is intact, but the blockchain anchor was not checked",
+            Outcome::OriginMismatch => {
+                "the hosted badge is served from a site the issuer does not allow"
+            }
+            Outcome::AnchorNotChecked => {
+                "its content is intact, but the blockchain anchor was not checked"
+            }
         }
     }
 
@@ -220,19 +232,35 @@ pub struct Check {
 impl Check {
     /// A passed check.
     pub fn pass(check: CheckKind, detail: impl Into<String>) -> Self {
-        Check { check, result: CheckResult::Pass, detail: detail.into() }
+        Check {
+            check,
+            result: CheckResult::Pass,
+            detail: detail.into(),
+        }
     }
     /// A failed check.
     pub fn fail(check: CheckKind, detail: impl Into<String>) -> Self {
-        Check { check, result: CheckResult::Fail, detail: detail.into() }
+        Check {
+            check,
+            result: CheckResult::Fail,
+            detail: detail.into(),
+        }
     }
     /// A warning.
     pub fn warn(check: CheckKind, detail: impl Into<String>) -> Self {
-        Check { check, result: CheckResult::Warn, detail: detail.into() }
+        Check {
+            check,
+            result: CheckResult::Warn,
+            detail: detail.into(),
+        }
     }
     /// A check that does not apply.
     pub fn skip(check: CheckKind, detail: impl Into<String>) -> Self {
-        Check { check, result: CheckResult::Skip, detail: detail.into() }
+        Check {
+            check,
+            result: CheckResult::Skip,
+            detail: detail.into(),
+        }
     }
 }
 

@@ -36,7 +36,10 @@ impl<T> Verified<T> {
     #[doc(hidden)]
     pub fn vouched_by_verifier(value: T, summary: VerificationSummary) -> Self {
         debug_assert!(
-            summary.checks.iter().all(|check| check.result != crate::CheckResult::Fail),
+            summary
+                .checks
+                .iter()
+                .all(|check| check.result != crate::CheckResult::Fail),
             "a verified value has no failed check"
         );
         Verified { value, summary }
@@ -60,7 +63,10 @@ impl<T> Verified<T> {
     /// Transforms the value, keeping the verification: for derived views of the same
     /// verified document (e.g. the facts the index stores).
     pub fn map<U>(self, transform: impl FnOnce(T) -> U) -> Verified<U> {
-        Verified { value: transform(self.value), summary: self.summary }
+        Verified {
+            value: transform(self.value),
+            summary: self.summary,
+        }
     }
 
     /// Splits into value and summary.

@@ -12,13 +12,33 @@
 
 #![warn(missing_docs)]
 
+mod blockcerts;
+mod container;
+mod contexts;
+mod credential;
+mod data_integrity;
+mod data_model;
+mod jcs;
+mod jose;
+mod json;
+mod keys;
+mod nested;
+mod ob2;
+mod presentation;
 mod report;
 mod resolver;
+mod session;
+mod status;
+mod util;
 
 use std::sync::Arc;
 
-use model::{Check, CheckKind, Container, Outcome};
+use model::{Check, CheckKind, Container, Format, Outcome};
+use serde_json::Value;
 use time::OffsetDateTime;
+
+use crate::json::JsonError;
+use crate::session::{Engine, Session};
 
 pub use report::VerificationReport;
 pub use resolver::{
@@ -38,6 +58,8 @@ pub struct Limits {
     pub max_nested_credentials: usize,
     /// Largest decompressed status list (bytes).
     pub max_status_list_bytes: usize,
+    /// RDFC-1.0 Hash N-Degree Quads call budget per canonicalization (poison graphs).
+    pub max_canon_hndq_calls: usize,
 }
 
 impl Default for Limits {
@@ -48,6 +70,7 @@ impl Default for Limits {
             max_proofs: 32,
             max_nested_credentials: 256,
             max_status_list_bytes: 16 << 20,
+            max_canon_hndq_calls: 4_000,
         }
     }
 }
@@ -67,55 +90,218 @@ pub struct VerifyOptions {
 impl VerifyOptions {
     /// Options judged at `now`, with no presentation challenge or domain.
     pub fn at(now: OffsetDateTime) -> Self {
-        VerifyOptions { now, challenge: None, domain: None }
+        VerifyOptions {
+            now,
+            challenge: None,
+            domain: None,
+        }
     }
 }
 
-/// Verifies credentials. Cheap to share across threads (`&self` everywhere); holds the
-/// pinned JSON-LD contexts and their processed-context cache.
+/// Verifies credentials. Share one across threads (`&self` everywhere): it holds the pinned
+/// JSON-LD contexts, the processed-context cache, decoded keys and verified status lists.
 pub struct Verifier {
+    engine: Engine,
     resolver: Arc<dyn Resolver>,
-    limits: Limits,
 }
 
 impl Verifier {
     /// A verifier with the pinned contexts and default limits.
     pub fn new(resolver: Arc<dyn Resolver>) -> Self {
-        Verifier { resolver, limits: Limits::default() }
+        Self::with_limits(resolver, Limits::default())
     }
 
-    /// Replaces the limits.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
+    /// A verifier with the given limits.
+    pub fn with_limits(resolver: Arc<dyn Resolver>, limits: Limits) -> Self {
+        let contexts = contexts::PinnedContexts::shared();
+        let jsonld_options = jsonld::Options {
+            max_depth: limits.max_json_depth,
+            hndq_call_limit: limits.max_canon_hndq_calls,
+            ..jsonld::Options::default()
+        };
+        Verifier {
+            engine: Engine {
+                jsonld: jsonld::Processor::new(Arc::new(contexts), jsonld_options),
+                keys: keys::KeyResolver::new(limits.max_json_depth),
+                status_lists: status::StatusListCache::new(),
+                limits,
+                contexts,
+            },
+            resolver,
+        }
     }
 
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
-        &self.limits
+        &self.engine.limits
     }
 
     /// Verifies one input: a JSON/JSON-LD document, a compact JWT, or a PNG/SVG badge.
-    pub fn verify(&self, input: &[u8], _options: &VerifyOptions) -> VerificationReport {
-        let _ = &self.resolver;
-        if input.len() > self.limits.max_input_bytes {
+    /// Never panics on input and never returns `Err`: every failure is an outcome.
+    pub fn verify(&self, input: &[u8], options: &VerifyOptions) -> VerificationReport {
+        let session = Session {
+            engine: &self.engine,
+            resolver: self.resolver.as_ref(),
+            options,
+            depth: 0,
+        };
+        let sniffed = sniff(input);
+        if input.len() > self.engine.limits.max_input_bytes {
+            let detail = format!(
+                "input is {} bytes, the limit is {}",
+                input.len(),
+                self.engine.limits.max_input_bytes
+            );
             return VerificationReport::rejected(
-                Container::Json,
+                sniffed.container(),
                 Outcome::TooLarge,
-                Check::fail(
-                    CheckKind::Parse,
-                    format!(
-                        "input is {} bytes, the limit is {}",
-                        input.len(),
-                        self.limits.max_input_bytes
-                    ),
-                ),
+                Check::fail(CheckKind::Parse, detail),
             );
         }
-        VerificationReport::rejected(
-            Container::Json,
-            Outcome::Unsupported,
-            Check::fail(CheckKind::Parse, "not recognised yet"),
-        )
+        match sniffed {
+            Sniffed::Json => verify_json_bytes(&session, input, Container::Json),
+            Sniffed::Jwt => jose::verify_compact(&session, input),
+            Sniffed::Png => match container::extract_png(input) {
+                Ok(payload) => verify_baked(&session, &payload, Container::Png),
+                Err(failure) => failure.into_report(Container::Png),
+            },
+            Sniffed::Svg => match container::extract_svg(input) {
+                Ok(payload) => verify_baked(&session, &payload, Container::Svg),
+                Err(failure) => failure.into_report(Container::Svg),
+            },
+            Sniffed::Unknown => VerificationReport::rejected(
+                Container::Json,
+                Outcome::Malformed,
+                Check::fail(CheckKind::Parse, "not JSON, a compact JWT, a PNG or an SVG"),
+            ),
+        }
+    }
+}
+
+/// What the first bytes of an input say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sniffed {
+    Json,
+    Jwt,
+    Png,
+    Svg,
+    Unknown,
+}
+
+impl Sniffed {
+    fn container(self) -> Container {
+        match self {
+            Sniffed::Jwt => Container::Jwt,
+            Sniffed::Png => Container::Png,
+            Sniffed::Svg => Container::Svg,
+            Sniffed::Json | Sniffed::Unknown => Container::Json,
+        }
+    }
+}
+
+fn sniff(input: &[u8]) -> Sniffed {
+    const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if input.starts_with(PNG_SIGNATURE) {
+        return Sniffed::Png;
+    }
+    let text = input.strip_prefix("\u{feff}".as_bytes()).unwrap_or(input);
+    let first = text
+        .iter()
+        .position(|byte| !byte.is_ascii_whitespace())
+        .map(|index| text[index]);
+    match first {
+        // A BOM before JSON is refused by the JSON parser itself (reliability A19).
+        Some(b'{' | b'[') => Sniffed::Json,
+        Some(b'<') => Sniffed::Svg,
+        Some(b'e') if text.iter().filter(|&&byte| byte == b'.').count() == 2 => Sniffed::Jwt,
+        _ if input.starts_with("\u{feff}".as_bytes()) => Sniffed::Json,
+        _ => Sniffed::Unknown,
+    }
+}
+
+fn verify_json_bytes(
+    session: &Session<'_>,
+    bytes: &[u8],
+    container: Container,
+) -> VerificationReport {
+    match json::parse_strict(bytes, session.limits().max_json_depth) {
+        Ok(document) => verify_document(session, Arc::new(document), container),
+        Err(JsonError::TooDeep(limit)) => VerificationReport::rejected(
+            container,
+            Outcome::TooLarge,
+            Check::fail(
+                CheckKind::Parse,
+                format!("JSON nested deeper than {limit} levels"),
+            ),
+        ),
+        Err(error) => VerificationReport::rejected(
+            container,
+            Outcome::Malformed,
+            Check::fail(CheckKind::Parse, error.to_string()),
+        ),
+    }
+}
+
+/// Routes a parsed JSON document to the verifier of its kind.
+fn verify_document(
+    session: &Session<'_>,
+    document: Arc<Value>,
+    container: Container,
+) -> VerificationReport {
+    let Some(object) = document.as_object() else {
+        return VerificationReport::rejected(
+            container,
+            Outcome::Malformed,
+            Check::fail(CheckKind::Parse, "a credential is a JSON object"),
+        );
+    };
+    if ob2::is_ob2_assertion(object) {
+        return ob2::verify_hosted(session, document, container);
+    }
+    if blockcerts::is_blockcerts(object) {
+        return blockcerts::verify(session, document, container);
+    }
+    if data_model::has_type(object, "VerifiablePresentation") {
+        return presentation::verify(session, document, container);
+    }
+    if data_model::has_type(object, "VerifiableCredential") {
+        return credential::verify(session, document, container);
+    }
+    if data_model::has_type(object, "EnvelopedVerifiableCredential") {
+        let mut report = VerificationReport::new(Format::VcJwt, container);
+        nested::verify_members(session, &[document.as_ref()], &mut report);
+        if let Some(inner) = report.nested.pop() {
+            return inner;
+        }
+        return report;
+    }
+    let mut report = VerificationReport::new(Format::Unknown, container);
+    report.record(
+        Check::fail(CheckKind::Parse, "not a verifiable credential, presentation, Open Badges 2.0 assertion or Blockcerts certificate"),
+        Outcome::Malformed,
+    );
+    report
+}
+
+/// A baked badge carries a JSON credential, a compact JWS, or (OB 2.0 hosted, OB 1.x) the
+/// URL of the assertion.
+fn verify_baked(session: &Session<'_>, payload: &str, container: Container) -> VerificationReport {
+    let trimmed = payload.trim();
+    if trimmed.starts_with('{') {
+        verify_json_bytes(session, trimmed.as_bytes(), container)
+    } else if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
+        ob2::verify_hosted_url(session, trimmed, container)
+    } else {
+        jose::verify_compact_in(session, trimmed.as_bytes(), container)
+    }
+}
+
+/// Maps a JSON-LD processing error to its outcome.
+pub(crate) fn jsonld_outcome(error: &jsonld::Error) -> Outcome {
+    match error.code() {
+        "unknown_context" => Outcome::UnknownContext,
+        "data_loss" => Outcome::DataLoss,
+        "limit_exceeded" | "canon_limit_exceeded" => Outcome::TooLarge,
+        _ => Outcome::Malformed,
     }
 }

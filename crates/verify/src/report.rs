@@ -55,13 +55,21 @@ impl VerificationReport {
         report
     }
 
-    /// Records a check. A failing check sets the outcome unless an earlier failure already
-    /// did: the first failure in pipeline order is the outcome.
+    /// Records a check. A failing check makes `outcome_if_failed` the outcome unless an
+    /// earlier failure in pipeline order (`Outcome`'s `Ord`) already stands.
     pub(crate) fn record(&mut self, check: Check, outcome_if_failed: Outcome) {
-        if check.result == CheckResult::Fail && self.outcome == Outcome::Verified {
-            self.outcome = outcome_if_failed;
+        if check.result == CheckResult::Fail {
+            self.fail_with(outcome_if_failed);
         }
         self.checks.push(check);
+    }
+
+    /// Lowers the outcome to `outcome` if that failure comes earlier in pipeline order.
+    pub(crate) fn fail_with(&mut self, outcome: Outcome) {
+        debug_assert_ne!(outcome, Outcome::Verified);
+        if self.outcome == Outcome::Verified || outcome < self.outcome {
+            self.outcome = outcome;
+        }
     }
 
     /// Records a check that cannot fail.
@@ -77,7 +85,9 @@ impl VerificationReport {
 
     /// The first failed check, for one-line explanations.
     pub fn first_failure(&self) -> Option<&Check> {
-        self.checks.iter().find(|check| check.result == CheckResult::Fail)
+        self.checks
+            .iter()
+            .find(|check| check.result == CheckResult::Fail)
     }
 
     /// The checks of one kind.

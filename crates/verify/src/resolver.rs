@@ -117,13 +117,21 @@ pub struct CachingResolver<R> {
 impl<R: Resolver> CachingResolver<R> {
     /// Caches up to `capacity` documents.
     pub fn new(inner: R, capacity: NonZeroUsize) -> Self {
-        CachingResolver { inner, cache: Mutex::new(lru::LruCache::new(capacity)) }
+        CachingResolver {
+            inner,
+            cache: Mutex::new(lru::LruCache::new(capacity)),
+        }
     }
 }
 
 impl<R: Resolver> Resolver for CachingResolver<R> {
     fn fetch(&self, url: &str) -> Result<FetchedDocument, ResolveError> {
-        if let Some(hit) = self.cache.lock().unwrap_or_else(|poison| poison.into_inner()).get(url) {
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .get(url)
+        {
             return Ok(hit.clone());
         }
         let fetched = self.inner.fetch(url)?;
