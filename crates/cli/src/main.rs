@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Verify credentials: JSON/JSON-LD, compact JWT, baked PNG/SVG badges, or directories of them.
     Verify(commands::verify::VerifyArgs),
+    /// Skill taxonomies: look up concepts, map credentials and job requirements, extract skills from text.
+    Skills(commands::skills::SkillsArgs),
 }
 
 fn main() -> ExitCode {
@@ -27,11 +29,16 @@ fn main() -> ExitCode {
         Err(error) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
         Command::Verify(args) => commands::verify::run(args),
+        Command::Skills(args) => commands::skills::run(args),
     };
     match result {
         Ok(status) => status.into(),

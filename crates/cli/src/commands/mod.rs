@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod skills;
 pub(crate) mod verify;
 
 /// How a command ended, when it ended without an I/O or usage error.

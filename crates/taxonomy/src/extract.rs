@@ -1,0 +1,264 @@
+//! Text -> concepts: free-text lookup (`skills lookup TEXT`) and skill extraction from
+//! sentences, achievement texts and job ads, every hit with a quoted span and a confidence.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::concept::{ConceptIndex, ConceptKind};
+use crate::lexical::{self, LabelIndex, LabelKind, LexicalHit, SearchOptions};
+use crate::{Taxonomy, text};
+
+/// A quoted piece of the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Byte offset of the start in the input.
+    pub start: usize,
+    /// Byte offset of the end.
+    pub end: usize,
+    /// The quoted text.
+    pub text: String,
+}
+
+impl Span {
+    pub(crate) fn of(input: &str, (start, end): (usize, usize)) -> Self {
+        Span {
+            start,
+            end,
+            text: input.get(start..end).unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// A skill found in a text.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillMatch {
+    /// Index of the concept.
+    #[serde(skip)]
+    pub concept: ConceptIndex,
+    /// Prefixed id.
+    pub id: String,
+    /// Preferred label.
+    pub label: String,
+    /// Confidence in [0, 1] that the text names this skill.
+    pub confidence: f32,
+    /// Ranking score (comparable within one text only).
+    pub score: f32,
+    /// Where in the text.
+    pub span: Span,
+    /// The label that matched.
+    pub matched_label: String,
+    /// Which kind of label that was.
+    pub label_kind: LabelKind,
+}
+
+/// Options for [`Taxonomy::extract`].
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractOptions {
+    /// At most this many skills.
+    pub limit: usize,
+    /// Drop skills below this confidence.
+    pub min_confidence: f32,
+    /// Correct misspelt words (costs a vocabulary scan per unknown word).
+    pub typo_tolerance: bool,
+}
+
+impl ExtractOptions {
+    /// Default threshold for mapping achievement and job texts: tuned on the development sets
+    /// for precision (see `tests/fixtures/taxonomy/README.md`).
+    pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.7;
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        Self {
+            limit: 20,
+            min_confidence: Self::DEFAULT_MIN_CONFIDENCE,
+            typo_tolerance: false,
+        }
+    }
+}
+
+/// Which concepts a lookup searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchScope {
+    /// ESCO skills and knowledge, and local skills.
+    Skills,
+    /// Occupations of every scheme.
+    Occupations,
+    /// Everything: skills, occupations, descriptors, technologies, groups.
+    All,
+}
+
+/// A concept found by a lookup.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoredConcept {
+    /// Index of the concept.
+    #[serde(skip)]
+    pub concept: ConceptIndex,
+    /// Prefixed id.
+    pub id: String,
+    /// Preferred label.
+    pub label: String,
+    /// Kind.
+    pub kind: ConceptKind,
+    /// Ranking score.
+    pub score: f32,
+    /// Confidence in [0, 1].
+    pub confidence: f32,
+    /// The label that matched.
+    pub matched_label: String,
+}
+
+/// Confidence that a lexical hit names its concept. Full coverage in a compact window is
+/// strong evidence; partial coverage decays quadratically; one-word labels need a specific word.
+pub(crate) fn confidence(hit: &LexicalHit) -> f32 {
+    let base = if hit.coverage >= 0.999 {
+        if hit.compact { 0.9 } else { 0.62 }
+    } else {
+        0.62 * hit.coverage * hit.coverage
+    };
+    let kind = match hit.label_kind {
+        LabelKind::Preferred => 1.0,
+        LabelKind::Alternative => 0.96,
+        LabelKind::Hidden => 0.9,
+    };
+    let typo = if hit.corrected { 0.9 } else { 1.0 };
+    let specific = if hit.label_len == 1 {
+        (hit.label_idf / 6.5).clamp(0.5, 1.0)
+    } else {
+        1.0
+    };
+    (base * kind * typo * specific).clamp(0.0, 1.0)
+}
+
+impl Taxonomy {
+    fn index(&self, scope: SearchScope) -> Vec<&LabelIndex> {
+        match scope {
+            SearchScope::Skills => vec![&self.data.skill_index],
+            SearchScope::Occupations => vec![&self.data.occupation_index],
+            SearchScope::All => vec![
+                &self.data.skill_index,
+                &self.data.occupation_index,
+                &self.data.other_index,
+            ],
+        }
+    }
+
+    /// The label of a concept that a hit matched.
+    pub(crate) fn matched_label(&self, hit: &LexicalHit) -> String {
+        let Some(concept) = self.concept(hit.concept) else {
+            return String::new();
+        };
+        match hit.label_kind {
+            LabelKind::Preferred | LabelKind::Hidden => concept.label.clone(),
+            LabelKind::Alternative => concept
+                .alt_labels
+                .get((hit.label_ordinal as usize).saturating_sub(1))
+                .cloned()
+                .unwrap_or_else(|| concept.label.clone()),
+        }
+    }
+
+    /// Looks up concepts by free text (typo-tolerant), best first. Exact label matches come first.
+    pub fn search_text(&self, query: &str, scope: SearchScope, limit: usize) -> Vec<ScoredConcept> {
+        let tokens = text::tokenize(query);
+        let options = SearchOptions {
+            typo_tolerance: true,
+            limit: limit.max(1) * 4,
+        };
+        let mut hits: Vec<LexicalHit> = self
+            .index(scope)
+            .into_iter()
+            .flat_map(|index| index.search_tokens(&tokens, options))
+            .collect();
+        let exact: Vec<ConceptIndex> = self.exact_label(query).to_vec();
+        for hit in &mut hits {
+            if exact.contains(&hit.concept) {
+                hit.score += 1000.0;
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+        let mut seen = Vec::new();
+        hits.into_iter()
+            .filter(|h| {
+                let fresh = !seen.contains(&h.concept);
+                seen.push(h.concept);
+                fresh
+            })
+            .take(limit)
+            .filter_map(|hit| {
+                let concept = self.concept(hit.concept)?;
+                Some(ScoredConcept {
+                    concept: hit.concept,
+                    id: concept.id.clone(),
+                    label: concept.label.clone(),
+                    kind: concept.kind,
+                    score: hit.score,
+                    confidence: if exact.contains(&hit.concept) {
+                        1.0
+                    } else {
+                        confidence(&hit)
+                    },
+                    matched_label: self.matched_label(&hit),
+                })
+            })
+            .collect()
+    }
+
+    /// Extracts skills from a text, best first: each sentence or list item is matched against
+    /// every skill label; a skill keeps its best-scoring mention.
+    pub fn extract(&self, input: &str, options: &ExtractOptions) -> Vec<SkillMatch> {
+        self.extract_with(&self.data.skill_index, input, options)
+    }
+
+    /// Finds occupation titles in a text (job ads name the job), best first.
+    pub fn extract_occupations(&self, input: &str, options: &ExtractOptions) -> Vec<SkillMatch> {
+        self.extract_with(&self.data.occupation_index, input, options)
+    }
+
+    fn extract_with(
+        &self,
+        index: &LabelIndex,
+        input: &str,
+        options: &ExtractOptions,
+    ) -> Vec<SkillMatch> {
+        let search = SearchOptions {
+            typo_tolerance: options.typo_tolerance,
+            limit: 64,
+        };
+        let mut best: HashMap<ConceptIndex, (LexicalHit, f32)> = HashMap::new();
+        for segment in lexical::segments(input) {
+            let tokens = lexical::tokens_in(input, segment);
+            for hit in index.search_tokens(&tokens, search) {
+                let conf = confidence(&hit);
+                match best.get(&hit.concept) {
+                    Some((existing, _)) if existing.score >= hit.score => {}
+                    _ => {
+                        best.insert(hit.concept, (hit, conf));
+                    }
+                }
+            }
+        }
+        let mut matches: Vec<SkillMatch> = best
+            .into_values()
+            .filter(|(_, conf)| *conf >= options.min_confidence)
+            .filter_map(|(hit, conf)| {
+                let concept = self.concept(hit.concept)?;
+                Some(SkillMatch {
+                    concept: hit.concept,
+                    id: concept.id.clone(),
+                    label: concept.label.clone(),
+                    confidence: conf,
+                    score: hit.score,
+                    span: Span::of(input, hit.span),
+                    matched_label: self.matched_label(&hit),
+                    label_kind: hit.label_kind,
+                })
+            })
+            .collect();
+        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        matches.truncate(options.limit);
+        matches
+    }
+}
