@@ -1,3 +1,5 @@
 //! All integration tests, one binary.
 
 mod vectors;
+mod mutations;
+mod cli_verify;
