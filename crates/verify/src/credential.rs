@@ -97,7 +97,7 @@ fn verify_with(
     if is_clr {
         verify_clr_members(session, object, &mut report);
     }
-    report
+    report.seal()
 }
 
 /// Data-model checks and the descriptive fields of the report. False when the document is

@@ -169,7 +169,7 @@ pub(crate) fn verify_proofs(
         if proof_outcome.bound_controller.as_deref() == Some(requirements.controller) {
             bound_to_expected_controller = true;
         }
-        every_signature_valid &= proof_outcome.outcome > Outcome::KeyResolutionFailed;
+        every_signature_valid &= proof_outcome.signature_valid;
         report
             .proofs
             .push(summary(proof.object, proof_outcome.outcome));
@@ -181,6 +181,7 @@ pub(crate) fn verify_proofs(
             CheckKind::KeyBinding,
             format!("at least one proof is bound to {}", requirements.controller),
         ));
+        report.mark_bound_to_controller();
     } else {
         report.record(
             Check::fail(
@@ -303,6 +304,7 @@ fn check_contexts(
 
 struct ProofVerdict {
     outcome: Outcome,
+    signature_valid: bool,
     bound_controller: Option<String>,
 }
 
@@ -336,6 +338,7 @@ fn verify_one(
             );
             return ProofVerdict {
                 outcome,
+                signature_valid: false,
                 bound_controller: None,
             };
         }
@@ -359,6 +362,7 @@ fn verify_one(
         );
         return ProofVerdict {
             outcome,
+            signature_valid: false,
             bound_controller: None,
         };
     };
@@ -373,6 +377,7 @@ fn verify_one(
             );
             return ProofVerdict {
                 outcome,
+                signature_valid: false,
                 bound_controller: None,
             };
         }
@@ -385,6 +390,7 @@ fn verify_one(
             );
             return ProofVerdict {
                 outcome,
+                signature_valid: false,
                 bound_controller: None,
             };
         }
@@ -399,6 +405,7 @@ fn verify_one(
         );
         return ProofVerdict {
             outcome,
+            signature_valid: false,
             bound_controller: None,
         };
     }
@@ -494,6 +501,7 @@ fn verify_one(
     }
     ProofVerdict {
         outcome,
+        signature_valid: true,
         bound_controller,
     }
 }

@@ -345,7 +345,7 @@ fn verify_credential_jwt(
     check_claims(session, &claims, credential, &mut report);
     crate::credential::check_validity(session, credential, &mut report);
     crate::status::check_status(session, credential, &mut report);
-    report
+    report.seal()
 }
 
 fn verify_presentation_jwt(
@@ -427,7 +427,7 @@ fn verify_presentation_jwt(
     }
     check_time_claims(session, &claims, &mut report);
     crate::presentation::verify_members_and_holder(session, presentation, &holder, &mut report);
-    report
+    report.seal()
 }
 
 /// Resolves the signing key (`kid`, else a `jwk` the controller also publishes, else the

@@ -29,6 +29,8 @@ mod report;
 mod resolver;
 mod session;
 mod status;
+#[cfg(test)]
+mod tests;
 mod util;
 
 use std::sync::Arc;

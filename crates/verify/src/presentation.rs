@@ -61,7 +61,7 @@ pub(crate) fn verify(
         &mut report,
     );
     verify_members_and_holder(session, presentation, &holder, &mut report);
-    report
+    report.seal()
 }
 
 /// `holder` as a string or `holder.id`.

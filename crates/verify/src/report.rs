@@ -30,6 +30,10 @@ pub struct VerificationReport {
     /// The credential document as parsed (for a JWT, its credential payload). Only the
     /// fields of a *verified* document may be indexed.
     pub document: Option<Arc<Value>>,
+    /// Set only where a check positively established that the issuer (the holder, for a
+    /// presentation) stands behind the document. [`VerificationReport::seal`] refuses
+    /// `verified` without it, so a forgotten check fails closed.
+    bound_to_controller: bool,
 }
 
 impl VerificationReport {
@@ -45,6 +49,7 @@ impl VerificationReport {
             checks: Vec::new(),
             nested: Vec::new(),
             document: None,
+            bound_to_controller: false,
         }
     }
 
@@ -76,6 +81,37 @@ impl VerificationReport {
     pub(crate) fn note(&mut self, check: Check) {
         debug_assert_ne!(check.result, CheckResult::Fail);
         self.checks.push(check);
+    }
+
+    /// Records that the issuer (holder) binding was positively established.
+    pub(crate) fn mark_bound_to_controller(&mut self) {
+        self.bound_to_controller = true;
+    }
+
+    /// The last step of every verification path: a report may only say `verified` if some
+    /// check established the binding to the issuer (holder) and a signature passed. Absence
+    /// of failures is not enough (ARCHITECTURE.md, invariant 4). Idempotent.
+    pub(crate) fn seal(mut self) -> Self {
+        if self.outcome == Outcome::Verified {
+            let signature_passed = self.checks.iter().any(|check| {
+                check.check == CheckKind::Signature && check.result == CheckResult::Pass
+            });
+            if !self.bound_to_controller || !signature_passed {
+                self.record(
+                    Check::fail(
+                        CheckKind::KeyBinding,
+                        "no check established that the issuer stands behind this document",
+                    ),
+                    Outcome::UnboundKey,
+                );
+            }
+        }
+        self.nested = self
+            .nested
+            .into_iter()
+            .map(VerificationReport::seal)
+            .collect();
+        self
     }
 
     /// True only when every check passed.
