@@ -2,6 +2,7 @@
 //! crates, print results. Exit codes: 0 success, 1 a check failed, 2 usage or I/O error.
 
 mod commands;
+mod network;
 
 use std::process::ExitCode;
 
