@@ -303,6 +303,37 @@ fn reserialise(value: &Value, rng: &mut TestRng, out: &mut String) {
     }
 }
 
+/// Proofs whose (`type`, `cryptosuite`) is a suite we verify.
+fn supported_proofs(document: &Value) -> usize {
+    let proofs: Vec<&Value> = match document.get("proof") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(proof) => vec![proof],
+        None => Vec::new(),
+    };
+    proofs
+        .into_iter()
+        .filter(|proof| {
+            match (proof.get("type").and_then(Value::as_str), proof.get("cryptosuite")) {
+                (Some("Ed25519Signature2020"), None) => true,
+                (Some("DataIntegrityProof"), Some(Value::String(suite))) => {
+                    matches!(suite.as_str(), "eddsa-rdfc-2022" | "eddsa-2022" | "eddsa-jcs-2022")
+                }
+                _ => false,
+            }
+        })
+        .count()
+}
+
+/// Policy (brief): an unknown proof type next to a valid proof is ignored. So in a proof set,
+/// relabelling one proof into an unsupported suite may leave the set verified through the
+/// other proof; such mutations are counted apart. Deleting `type` is not covered: a proof
+/// without `type` is an error (reliability A3).
+fn exempt(original: &Value, mutation: &Mutation) -> bool {
+    let before = supported_proofs(original);
+    let after = supported_proofs(&mutation.document);
+    before >= 2 && after >= 1 && after < before && !mutation.description.starts_with("delete ")
+}
+
 fn leaf_budget() -> usize {
     std::env::var("SKILLPROOF_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_LEAF_MUTATIONS)
 }
@@ -330,6 +361,7 @@ fn tampering_never_verifies() {
     let mut problems = Vec::new();
     let mut distribution: BTreeMap<String, usize> = BTreeMap::new();
     let mut total = 0;
+    let mut exempted = 0;
     for fixture in load_fixtures() {
         let name = fixture.case.name();
         let original = fixture.outcome_of(&fixture.case.input().expect("fixture input")).expect("running fixture");
@@ -347,13 +379,17 @@ fn tampering_never_verifies() {
             let bytes = fixture.encode(&mutation.document, text);
             total += 1;
             match fixture.outcome_of(&bytes) {
+                Ok(Outcome::Verified) if exempt(&fixture.document, &mutation) => exempted += 1,
                 Ok(Outcome::Verified) => problems.push(format!("{name}: {} still verifies", mutation.description)),
                 Ok(outcome) => *distribution.entry(outcome.to_string()).or_default() += 1,
                 Err(error) => problems.push(format!("{name}: {}: {error:#}", mutation.description)),
             }
         }
     }
-    eprintln!("mutations: {total} run (leaf budget {budget} per fixture, seed {SEED:#x}); outcomes: {distribution:?}");
+    eprintln!(
+        "mutations: {total} run (leaf budget {budget} per fixture, seed {SEED:#x}); outcomes: {distribution:?}; \
+         {exempted} verified through another proof after one proof was relabelled to an unsupported suite"
+    );
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
 
