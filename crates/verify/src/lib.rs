@@ -50,8 +50,12 @@ pub use resolver::{
 /// Size, depth and count limits applied before any expensive work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest input accepted (bytes), whatever the container.
+    /// Largest input accepted (bytes): a JSON document or JWT, and the credential baked
+    /// into an image.
     pub max_input_bytes: usize,
+    /// Largest PNG or SVG badge accepted (bytes): images are larger than the credential
+    /// they carry.
+    pub max_image_bytes: usize,
     /// Deepest JSON nesting accepted.
     pub max_json_depth: usize,
     /// Most proofs on one document.
@@ -68,6 +72,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_input_bytes: 1 << 20,
+            max_image_bytes: 8 << 20,
             max_json_depth: 64,
             max_proofs: 32,
             max_nested_credentials: 256,
@@ -148,12 +153,12 @@ impl Verifier {
             depth: 0,
         };
         let sniffed = sniff(input);
-        if input.len() > self.engine.limits.max_input_bytes {
-            let detail = format!(
-                "input is {} bytes, the limit is {}",
-                input.len(),
-                self.engine.limits.max_input_bytes
-            );
+        let max_bytes = match sniffed {
+            Sniffed::Png | Sniffed::Svg => self.engine.limits.max_image_bytes,
+            Sniffed::Json | Sniffed::Jwt | Sniffed::Unknown => self.engine.limits.max_input_bytes,
+        };
+        if input.len() > max_bytes {
+            let detail = format!("input is {} bytes, the limit is {max_bytes}", input.len());
             return VerificationReport::rejected(
                 sniffed.container(),
                 Outcome::TooLarge,
@@ -163,12 +168,14 @@ impl Verifier {
         match sniffed {
             Sniffed::Json => verify_json_bytes(&session, input, Container::Json),
             Sniffed::Jwt => jose::verify_compact(&session, input),
-            Sniffed::Png => match container::extract_png(input) {
-                Ok(payload) => verify_baked(&session, &payload, Container::Png),
+            Sniffed::Png => match container::extract_png(input, self.engine.limits.max_input_bytes)
+            {
+                Ok(extracted) => verify_baked(&session, &extracted, Container::Png),
                 Err(failure) => failure.into_report(Container::Png),
             },
-            Sniffed::Svg => match container::extract_svg(input) {
-                Ok(payload) => verify_baked(&session, &payload, Container::Svg),
+            Sniffed::Svg => match container::extract_svg(input, self.engine.limits.max_input_bytes)
+            {
+                Ok(extracted) => verify_baked(&session, &extracted, Container::Svg),
                 Err(failure) => failure.into_report(Container::Svg),
             },
             Sniffed::Unknown => VerificationReport::rejected(
@@ -287,15 +294,21 @@ fn verify_document(
 
 /// A baked badge carries a JSON credential, a compact JWS, or (OB 2.0 hosted, OB 1.x) the
 /// URL of the assertion.
-fn verify_baked(session: &Session<'_>, payload: &str, container: Container) -> VerificationReport {
-    let trimmed = payload.trim();
-    if trimmed.starts_with('{') {
+fn verify_baked(
+    session: &Session<'_>,
+    extracted: &container::Extracted,
+    container: Container,
+) -> VerificationReport {
+    let trimmed = extracted.payload.trim();
+    let mut report = if trimmed.starts_with('{') {
         verify_json_bytes(session, trimmed.as_bytes(), container)
     } else if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
         ob2::verify_hosted_url(session, trimmed, container)
     } else {
         jose::verify_compact_in(session, trimmed.as_bytes(), container)
-    }
+    };
+    extracted.annotate(container, &mut report);
+    report
 }
 
 /// Maps a JSON-LD processing error to its outcome.
