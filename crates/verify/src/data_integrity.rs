@@ -31,17 +31,36 @@ enum Suite {
 }
 
 impl Suite {
-    fn of(proof: &Map<String, Value>) -> Option<Suite> {
-        match (
-            string_member(proof, "type"),
-            string_member(proof, "cryptosuite"),
-        ) {
-            (Some("DataIntegrityProof"), Some("eddsa-rdfc-2022" | "eddsa-2022")) => {
-                Some(Suite::EddsaRdfc2022)
+    /// The suite of a proof: `Ok(Some)` for ours, `Ok(None)` for a well-formed proof of
+    /// another suite (ignored), `Err` for a proof that is not well-formed. A proof of a type
+    /// we know that carries members that contradict it is malformed, not "another suite":
+    /// otherwise relabelling one proof of a set would quietly drop it.
+    fn of(proof: &Map<String, Value>) -> Result<Option<Suite>, String> {
+        let cryptosuite = proof.get("cryptosuite");
+        match (proof.get("type"), cryptosuite) {
+            (None, _) => Err("the proof has no type".to_owned()),
+            (Some(Value::String(proof_type)), _) if proof_type == "DataIntegrityProof" => {
+                match cryptosuite {
+                    Some(Value::String(suite))
+                        if suite == "eddsa-rdfc-2022" || suite == "eddsa-2022" =>
+                    {
+                        Ok(Some(Suite::EddsaRdfc2022))
+                    }
+                    Some(Value::String(suite)) if suite == "eddsa-jcs-2022" => {
+                        Ok(Some(Suite::EddsaJcs2022))
+                    }
+                    Some(Value::String(_)) => Ok(None),
+                    _ => Err("a DataIntegrityProof needs a cryptosuite string".to_owned()),
+                }
             }
-            (Some("DataIntegrityProof"), Some("eddsa-jcs-2022")) => Some(Suite::EddsaJcs2022),
-            (Some("Ed25519Signature2020"), None) => Some(Suite::Ed25519Signature2020),
-            _ => None,
+            (Some(Value::String(proof_type)), _) if proof_type == "Ed25519Signature2020" => {
+                match cryptosuite {
+                    None => Ok(Some(Suite::Ed25519Signature2020)),
+                    Some(_) => Err("Ed25519Signature2020 proofs have no cryptosuite".to_owned()),
+                }
+            }
+            (Some(Value::String(_)), _) => Ok(None),
+            (Some(_), _) => Err("the proof type must be a string".to_owned()),
         }
     }
 
@@ -82,6 +101,15 @@ pub(crate) fn verify_proofs(
 ) {
     let proof_objects: Vec<&Value> = match document.get("proof") {
         None => {
+            // Pipeline order: an unknown context or data loss is reported before the
+            // missing proof.
+            let mut hasher = DocumentHasher::new(session, document);
+            if let Err(error) = hasher.rdf_hash(&[]) {
+                report.record(
+                    Check::fail(CheckKind::Context, format!("JSON-LD: {error}")),
+                    jsonld_outcome(&error),
+                );
+            }
             report.record(
                 Check::fail(CheckKind::Signature, "the document carries no proof"),
                 Outcome::NoProof,
@@ -114,20 +142,29 @@ pub(crate) fn verify_proofs(
             );
             return;
         };
-        let Some(suite) = Suite::of(proof) else {
-            let proof_type = string_member(proof, "type").unwrap_or("(no type)");
-            let cryptosuite = string_member(proof, "cryptosuite");
-            report.note(Check::skip(
-                CheckKind::Signature,
-                format!(
-                    "proof {index} of type {proof_type}{} is not a supported suite and was ignored",
-                    cryptosuite
-                        .map(|suite| format!(" / {suite}"))
-                        .unwrap_or_default()
-                ),
-            ));
-            report.proofs.push(summary(proof, Outcome::Unsupported));
-            continue;
+        let suite = match Suite::of(proof) {
+            Ok(Some(suite)) => suite,
+            Ok(None) => {
+                let proof_type = string_member(proof, "type").unwrap_or_default();
+                let cryptosuite = string_member(proof, "cryptosuite");
+                report.note(Check::skip(
+                    CheckKind::Signature,
+                    format!(
+                        "proof {index} of type {proof_type}{} is not a supported suite and was ignored",
+                        cryptosuite.map(|suite| format!(" / {suite}")).unwrap_or_default()
+                    ),
+                ));
+                report.proofs.push(summary(proof, Outcome::Unsupported));
+                continue;
+            }
+            Err(problem) => {
+                report.record(
+                    Check::fail(CheckKind::Parse, format!("proof {index}: {problem}")),
+                    Outcome::Malformed,
+                );
+                report.proofs.push(summary(proof, Outcome::Malformed));
+                return;
+            }
         };
         match read_proof(index, proof, suite) {
             Ok(fields) => supported.push(fields),

@@ -168,7 +168,19 @@ pub(crate) fn check_credential(document: &Map<String, Value>) -> Result<VcVersio
 }
 
 /// Checks the structure of a presentation.
-pub(crate) fn check_presentation(document: &Map<String, Value>) -> Result<VcVersion, String> {
+/// How a presentation carries its credentials: a JSON-LD presentation holds credential
+/// objects (or `EnvelopedVerifiableCredential`s); a VP-JWT may also hold VC-JWT strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PresentationEncoding {
+    JsonLd,
+    Jwt,
+}
+
+/// Checks the structure of a presentation and of the credentials it carries.
+pub(crate) fn check_presentation(
+    document: &Map<String, Value>,
+    encoding: PresentationEncoding,
+) -> Result<VcVersion, String> {
     let version = vc_version(document)?;
     if !has_type(document, "VerifiablePresentation") {
         return Err("type must include VerifiablePresentation".to_owned());
@@ -179,6 +191,22 @@ pub(crate) fn check_presentation(document: &Map<String, Value>) -> Result<VcVers
         Some(Value::String(id)) if looks_like_url(id) => {}
         Some(Value::Object(holder)) if string_member(holder, "id").is_some_and(looks_like_url) => {}
         Some(_) => return Err("holder must be a URL or an object with a URL id".to_owned()),
+    }
+    let members: &[Value] = match document.get("verifiableCredential") {
+        None => &[],
+        Some(Value::Array(members)) => members,
+        Some(single) => std::slice::from_ref(single),
+    };
+    for member in members {
+        match member {
+            Value::String(_) if encoding == PresentationEncoding::Jwt => {}
+            Value::Object(credential)
+                if has_type(credential, "VerifiableCredential") || has_type(credential, "EnvelopedVerifiableCredential") => {}
+            Value::Object(_) => {
+                return Err("each verifiableCredential must be typed VerifiableCredential or EnvelopedVerifiableCredential".to_owned());
+            }
+            _ => return Err("each verifiableCredential must be a credential object".to_owned()),
+        }
     }
     Ok(version)
 }

@@ -375,7 +375,7 @@ fn verify_presentation_jwt(
     let Some(presentation) = presentation.as_object() else {
         return report;
     };
-    if let Err(problem) = data_model::check_presentation(presentation) {
+    if let Err(problem) = data_model::check_presentation(presentation, data_model::PresentationEncoding::Jwt) {
         report.record(Check::fail(CheckKind::Parse, problem), Outcome::Malformed);
         return report;
     }
@@ -457,6 +457,9 @@ fn verify_jws_key(
         kid.as_deref(),
         report,
     );
+    if outcome == Outcome::Verified {
+        report.mark_bound_to_controller();
+    }
     summary.outcome = outcome;
     report.proofs.push(summary);
 }

@@ -30,7 +30,7 @@ pub(crate) fn verify(
         );
         return report;
     };
-    if let Err(problem) = data_model::check_presentation(presentation) {
+    if let Err(problem) = data_model::check_presentation(presentation, data_model::PresentationEncoding::JsonLd) {
         report.record(Check::fail(CheckKind::Parse, problem), Outcome::Malformed);
         return report;
     }
@@ -38,7 +38,10 @@ pub(crate) fn verify(
         CheckKind::Parse,
         "well-formed verifiable presentation",
     ));
-    let Some(holder) = holder_id(presentation).map(str::to_owned) else {
+    // Without a holder nobody can be bound to the presentation; its proofs are still
+    // checked so that an earlier failure (no proof, a bad signature) is the one reported.
+    let holder = holder_id(presentation).map(str::to_owned);
+    if holder.is_none() {
         report.record(
             Check::fail(
                 CheckKind::Holder,
@@ -46,9 +49,9 @@ pub(crate) fn verify(
             ),
             Outcome::HolderMismatch,
         );
-        return report;
-    };
-    report.issuer = Some(holder.clone());
+    }
+    report.issuer = holder.clone();
+    let holder = holder.unwrap_or_default();
     verify_proofs(
         session,
         presentation,
