@@ -683,3 +683,30 @@ impl<'a> DocumentHasher<'a> {
         }
     }
 }
+
+/// The 64 bytes a new proof signs: `proof` (without `proofValue`) added to `document`,
+/// hashed exactly as verification will hash it. Signing lives here, beside verification,
+/// so that the two can never disagree.
+pub(crate) fn signing_input(
+    session: &Session<'_>,
+    document: &Map<String, Value>,
+    proof: &Map<String, Value>,
+) -> Result<[u8; 64], String> {
+    let suite = Suite::of(proof)?.ok_or("not a suite we sign with")?;
+    let fields = ProofFields {
+        index: usize::MAX,
+        object: proof,
+        suite,
+        verification_method: string_member(proof, "verificationMethod").unwrap_or_default(),
+        proof_purpose: string_member(proof, "proofPurpose").unwrap_or_default(),
+        proof_value: "",
+        created: None,
+        expires: None,
+        previous_proof_ids: Vec::new(),
+    };
+    let mut hasher = DocumentHasher::new(session, document);
+    hash_data(document, &fields, &[], &mut hasher).map_err(|error| match error {
+        HashError::Malformed(problem) => problem,
+        HashError::JsonLd(error) => format!("JSON-LD: {error}"),
+    })
+}

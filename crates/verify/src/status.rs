@@ -398,6 +398,11 @@ fn revocation_list_entry(
 }
 
 #[cfg(test)]
+pub(crate) fn decode_for_tests(encoded: &str) -> Vec<u8> {
+    decode_list(encoded, ListFormat::Bitstring, 16 << 20).unwrap_or_default()
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
