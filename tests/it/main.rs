@@ -3,3 +3,6 @@
 mod vectors;
 mod mutations;
 mod cli_verify;
+mod jsonld;
+mod net;
+mod tidy;

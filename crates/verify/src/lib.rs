@@ -18,6 +18,8 @@ mod contexts;
 mod credential;
 mod data_integrity;
 mod data_model;
+mod error;
+mod identity;
 mod jcs;
 mod jose;
 mod json;
@@ -28,6 +30,7 @@ mod presentation;
 mod report;
 mod resolver;
 mod session;
+mod signing;
 mod status;
 #[cfg(test)]
 mod tests;
@@ -42,9 +45,14 @@ use time::OffsetDateTime;
 use crate::json::JsonError;
 use crate::session::{Engine, Session};
 
-pub use report::VerificationReport;
+pub use error::Error;
+pub use identity::{identity_hash, identity_hash_matches};
+pub use report::{VerificationReport, VerifiedDocument};
 pub use resolver::{
     CachingResolver, FetchedDocument, OfflineResolver, ResolveError, Resolver, StaticResolver,
+};
+pub use signing::{
+    ProofOptions, SigningSuite, did_key, encode_status_list, multikey, sign_compact_jws,
 };
 
 /// Size, depth and count limits applied before any expensive work.
@@ -146,6 +154,12 @@ impl Verifier {
     /// Verifies one input: a JSON/JSON-LD document, a compact JWT, or a PNG/SVG badge.
     /// Never panics on input and never returns `Err`: every failure is an outcome.
     pub fn verify(&self, input: &[u8], options: &VerifyOptions) -> VerificationReport {
+        // Every path seals its own report; sealing again here makes "verified" impossible
+        // without an established binding even on a path that forgot to.
+        self.verify_unsealed(input, options).seal()
+    }
+
+    fn verify_unsealed(&self, input: &[u8], options: &VerifyOptions) -> VerificationReport {
         let session = Session {
             engine: &self.engine,
             resolver: self.resolver.as_ref(),
@@ -284,10 +298,16 @@ fn verify_document(
         }
         return report;
     }
+    // JSON-LD of another kind (a capability, a DID document) is well-formed but not ours to
+    // verify; plain JSON that claims nothing is malformed as a credential.
+    let linked_data = object.contains_key("@context") || object.contains_key("proof");
     let mut report = VerificationReport::new(Format::Unknown, container);
     report.record(
-        Check::fail(CheckKind::Parse, "not a verifiable credential, presentation, Open Badges 2.0 assertion or Blockcerts certificate"),
-        Outcome::Malformed,
+        Check::fail(
+            CheckKind::Parse,
+            "not a verifiable credential, presentation, Open Badges 2.0 assertion or Blockcerts certificate",
+        ),
+        if linked_data { Outcome::Unsupported } else { Outcome::Malformed },
     );
     report
 }

@@ -2,8 +2,23 @@
 
 use std::sync::Arc;
 
-use model::{Check, CheckKind, CheckResult, Container, Format, Outcome, ProofSummary};
+use model::{
+    Check, CheckKind, CheckResult, Container, Format, Outcome, ProofSummary, VerificationSummary,
+    Verified,
+};
 use serde_json::Value;
+
+/// A document that passed verification, as the verifier read it: only these fields may be
+/// indexed (reliability rule 3: never a second, unverified parse of the same bytes).
+#[derive(Debug, Clone)]
+pub struct VerifiedDocument {
+    /// The credential or presentation (for a JWT, its credential payload).
+    pub document: Arc<Value>,
+    /// How it was packaged.
+    pub container: Container,
+    /// Verified nested credentials (CLR members, presentation members).
+    pub nested: Vec<Verified<VerifiedDocument>>,
+}
 
 /// The full result of verifying one input. Failures are data here, never `Err`
 /// (ARCHITECTURE.md, invariant 2).
@@ -112,6 +127,40 @@ impl VerificationReport {
             .map(VerificationReport::seal)
             .collect();
         self
+    }
+
+    /// The verified credential, when (and only when) the outcome is `verified`: the one way
+    /// to obtain a [`model::Verified`] (ARCHITECTURE.md, invariant 1). Otherwise the report
+    /// comes back unchanged.
+    /// `verified_at` is the instant the report was judged at (`VerifyOptions::now`).
+    pub fn into_verified(
+        self,
+        verified_at: time::OffsetDateTime,
+    ) -> Result<Verified<VerifiedDocument>, VerificationReport> {
+        let sealed = self.seal();
+        let Some(document) = sealed.document.clone().filter(|_| sealed.is_verified()) else {
+            return Err(sealed);
+        };
+        let summary = VerificationSummary {
+            format: sealed.format,
+            issuer: sealed.issuer.clone().unwrap_or_default(),
+            proofs: sealed.proofs.clone(),
+            checks: sealed.checks.clone(),
+            verified_at: crate::util::format_datetime(verified_at),
+        };
+        let nested = sealed
+            .nested
+            .into_iter()
+            .filter_map(|member| member.into_verified(verified_at).ok())
+            .collect();
+        Ok(Verified::vouched_by_verifier(
+            VerifiedDocument {
+                document,
+                container: sealed.container,
+                nested,
+            },
+            summary,
+        ))
     }
 
     /// True only when every check passed.
