@@ -16,6 +16,9 @@ use model::{Check, CheckKind, Container, Outcome};
 use crate::report::VerificationReport;
 
 pub(crate) use png::extract_png;
+/// PNG builders for other modules' tests.
+#[cfg(test)]
+pub(crate) use png::tests as png_tests;
 pub(crate) use svg::extract_svg;
 
 /// Which baking convention the payload came from.

@@ -258,7 +258,7 @@ fn read_text(data: &[u8], offset: usize) -> Result<Option<String>, ExtractFailur
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use super::*;
     use model::Outcome;
 
