@@ -4,6 +4,8 @@
 //! Everything here reads only the repository (`tests/fixtures/`, `index-data/`): never
 //! `../shared`, never the network.
 
+pub mod net;
+
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
