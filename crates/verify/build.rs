@@ -44,7 +44,7 @@ fn main() {
             );
             writeln!(
                 generated,
-                "    PinnedContext {{ url: {url:?}, file: {file:?}, sha256: {expected_sha256:?}, alternate: {is_alternate}, bytes: include_bytes!({path:?}) }},",
+                "    PinnedContext {{ url: {url:?}, alternate: {is_alternate}, bytes: include_bytes!({path:?}) }},",
                 path = path.display().to_string(),
             )
             .expect("writing to a String");
