@@ -1096,9 +1096,11 @@ impl TermBuilder<'_> {
             }
         }
         if let Some(scoped) = value.get("@context") {
+            // Hash first: it bounds the depth before the (recursive) clone.
+            let key = hash_value(scoped, self.processor.options.max_depth)?;
             def.context = Some(ScopedContext {
                 value: Arc::new(scoped.clone()),
-                key: hash_value(scoped, self.processor.options.max_depth)?,
+                key,
             });
         }
         if let Some(language) = value.get("@language")

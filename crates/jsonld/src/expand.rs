@@ -103,6 +103,24 @@ fn add_single(parent: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
+/// Clones a document value after checking its nesting, so neither the clone nor a later
+/// drop can overflow the stack.
+fn bounded_clone(value: &Value, max_depth: usize) -> Result<Value, Error> {
+    fn check(value: &Value, depth: usize) -> bool {
+        match value {
+            Value::Array(items) => depth > 0 && items.iter().all(|v| check(v, depth - 1)),
+            Value::Object(map) => depth > 0 && map.values().all(|v| check(v, depth - 1)),
+            _ => true,
+        }
+    }
+    if !check(value, max_depth) {
+        return Err(Error::LimitExceeded(format!(
+            "value nesting deeper than {max_depth}"
+        )));
+    }
+    Ok(value.clone())
+}
+
 fn string_or_null(s: Option<impl Into<String>>) -> Value {
     s.map_or(Value::Null, |s| Value::String(s.into()))
 }
@@ -653,10 +671,11 @@ impl<'p, 'd> Expander<'p, 'd> {
             }
             "@value" => {
                 *unexpanded_value = Some(value);
+                let value = bounded_clone(value, self.processor.options.max_depth)?;
                 if is_json_type {
-                    parent.insert("@value".into(), value.clone());
+                    parent.insert("@value".into(), value);
                 } else {
-                    add_single(parent, "@value", value.clone());
+                    add_single(parent, "@value", value);
                 }
                 return Ok(());
             }
@@ -819,7 +838,10 @@ impl<'p, 'd> Expander<'p, 'd> {
                 } else if term.and_then(|d| d.type_mapping.as_deref()) == Some("@json") {
                     let mut m = Map::new();
                     m.insert("@type".into(), Value::String("@json".into()));
-                    m.insert("@value".into(), value.clone());
+                    m.insert(
+                        "@value".into(),
+                        bounded_clone(value, self.processor.options.max_depth)?,
+                    );
                     Some(Value::Object(m))
                 } else {
                     self.expand(&term_ctx, Some(key), value, false, false, None, depth)?

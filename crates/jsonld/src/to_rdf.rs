@@ -10,7 +10,7 @@ use crate::rdf::{
 };
 use crate::{Error, Processor};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 type Node = Map<String, Value>;
 
@@ -19,6 +19,9 @@ pub(crate) struct RdfBuilder<'p> {
     issued: HashMap<String, String>,
     counter: usize,
     graphs: BTreeMap<String, BTreeMap<String, Node>>,
+    /// Hash sets for large properties, keyed by graph, node and property.
+    seen: HashMap<String, HashSet<String>>,
+    values: usize,
     quads: Vec<Quad>,
 }
 
@@ -72,15 +75,70 @@ fn compare_values(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// The equivalence class of `compare_values`, for large properties; `None`: never equal.
+fn dedup_key(value: &Value) -> Option<String> {
+    fn primitive(v: Option<&Value>) -> Option<String> {
+        Some(match v {
+            None => "u".into(),
+            Some(Value::Number(n)) => {
+                format!("n{:?}", n.as_f64().map(|x| if x == 0.0 { 0.0 } else { x }))
+            }
+            Some(Value::String(s)) => format!("s{s}"),
+            Some(Value::Bool(b)) => format!("b{b}"),
+            Some(Value::Null) => "z".into(),
+            Some(_) => return None,
+        })
+    }
+    match value {
+        Value::Object(m) if m.contains_key("@value") => {
+            let parts = ["@value", "@type", "@language", "@index"].map(|k| primitive(m.get(k)));
+            let mut key = String::from("v");
+            for part in parts {
+                key.push('\u{0}');
+                key.push_str(&part?);
+            }
+            Some(key)
+        }
+        Value::Object(m) => m
+            .get("@id")
+            .and_then(|id| primitive(Some(id)))
+            .map(|id| format!("i{id}")),
+        other => primitive(Some(other)).map(|p| format!("p{p}")),
+    }
+}
+
+/// Above this many values, de-duplication goes through a hash set instead of a scan.
+const LINEAR_DEDUP_MAX: usize = 16;
+
 /// `addValue(subject, property, value, {propertyIsArray: true, allowDuplicate: false})`.
-fn add_unique(subject: &mut Node, property: &str, value: Value) {
+fn add_unique(
+    subject: &mut Node,
+    property: &str,
+    value: Value,
+    seen: &mut HashMap<String, HashSet<String>>,
+    node: &str,
+) {
     let slot = subject
         .entry(property.to_string())
         .or_insert_with(|| Value::Array(Vec::new()));
-    if let Value::Array(items) = slot
-        && !items.iter().any(|v| compare_values(v, &value))
-    {
-        items.push(value);
+    let Value::Array(items) = slot else { return };
+    if items.len() < LINEAR_DEDUP_MAX {
+        if !items.iter().any(|v| compare_values(v, &value)) {
+            items.push(value);
+        }
+        return;
+    }
+    // jsonld.js scans linearly (quadratic on hostile input); the hash set keeps its semantics.
+    let set = seen
+        .entry(format!("{node}\u{0}{property}"))
+        .or_insert_with(|| items.iter().filter_map(dedup_key).collect());
+    match dedup_key(&value) {
+        Some(key) => {
+            if set.insert(key) {
+                items.push(value);
+            }
+        }
+        None => items.push(value),
     }
 }
 
@@ -99,6 +157,8 @@ impl<'p> RdfBuilder<'p> {
             issued: HashMap::new(),
             counter: 0,
             graphs,
+            seen: HashMap::new(),
+            values: 0,
             quads: Vec::new(),
         }
     }
@@ -136,6 +196,28 @@ impl<'p> RdfBuilder<'p> {
                 m.insert("@id".into(), Value::String(name.into()));
                 m
             })
+    }
+
+    /// Adds a node-map value; every value becomes at least one statement, so `max_quads` bounds them.
+    fn add(&mut self, graph: &str, name: &str, property: &str, value: Value) -> Result<(), Error> {
+        self.values += 1;
+        if self.values > self.processor.options.max_quads {
+            return Err(Error::LimitExceeded(format!(
+                "more than {} statements",
+                self.processor.options.max_quads
+            )));
+        }
+        let node_key = format!("{graph}\u{0}{name}");
+        let mut seen = std::mem::take(&mut self.seen);
+        add_unique(
+            self.subject(graph, name),
+            property,
+            value,
+            &mut seen,
+            &node_key,
+        );
+        self.seen = seen;
+        Ok(())
     }
 
     fn check_depth(&self, depth: usize) -> Result<(), Error> {
@@ -239,11 +321,7 @@ impl<'p> RdfBuilder<'p> {
                                 _ => continue,
                             };
                             self.node_map(item, graph, Some(item_name.clone()), None, depth + 1)?;
-                            add_unique(
-                                self.subject(graph, &item_name),
-                                reverse_property,
-                                id_object(&name),
-                            );
+                            self.add(graph, &item_name, reverse_property, id_object(&name))?;
                         }
                     }
                     continue;
@@ -284,7 +362,7 @@ impl<'p> RdfBuilder<'p> {
                         Value::String(t) => Value::String(self.relabel(t)),
                         other => other.clone(),
                     };
-                    add_unique(self.subject(graph, &name), &property, t);
+                    self.add(graph, &name, &property, t)?;
                     continue;
                 }
                 match object {
@@ -305,12 +383,10 @@ impl<'p> RdfBuilder<'p> {
                                 .unwrap_or_default()
                                 .to_string()
                         };
-                        add_unique(self.subject(graph, &name), &property, id_object(&id));
+                        self.add(graph, &name, &property, id_object(&id))?;
                         self.node_map(object, graph, Some(id), None, depth + 1)?;
                     }
-                    _ if is_value(object) => {
-                        add_unique(self.subject(graph, &name), &property, object.clone())
-                    }
+                    _ if is_value(object) => self.add(graph, &name, &property, object.clone())?,
                     Value::Object(o) if is_list(object) => {
                         let mut inner = Vec::new();
                         if let Some(items) = o.get("@list") {
@@ -324,11 +400,11 @@ impl<'p> RdfBuilder<'p> {
                         }
                         let mut m = Map::new();
                         m.insert("@list".into(), Value::Array(inner));
-                        add_unique(self.subject(graph, &name), &property, Value::Object(m));
+                        self.add(graph, &name, &property, Value::Object(m))?;
                     }
                     other => {
                         self.node_map(other, graph, Some(name.clone()), None, depth + 1)?;
-                        add_unique(self.subject(graph, &name), &property, other.clone());
+                        self.add(graph, &name, &property, other.clone())?;
                     }
                 }
             }
