@@ -325,3 +325,101 @@ fn next_permutation(items: &mut [usize]) -> bool {
     items[i..].reverse();
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iri(s: &str) -> Term {
+        Term::Iri(s.to_string())
+    }
+
+    fn blank(s: &str) -> Term {
+        Term::Blank(s.to_string())
+    }
+
+    /// A symmetric 3-cycle (every blank node needs Hash N-Degree Quads), with or without a
+    /// blank graph name, plus a literal exercising every escape.
+    fn cycle(graph: Option<Term>) -> Dataset {
+        let next = "http://example.org/vocab#next";
+        let prev = "http://example.org/vocab#prev";
+        let mut quads: Vec<Quad> = [
+            ("e0", next, "e1"),
+            ("e0", prev, "e2"),
+            ("e1", next, "e2"),
+            ("e1", prev, "e0"),
+            ("e2", next, "e0"),
+            ("e2", prev, "e1"),
+        ]
+        .into_iter()
+        .map(|(s, p, o)| Quad {
+            subject: blank(s),
+            predicate: iri(p),
+            object: blank(o),
+            graph: graph.clone(),
+        })
+        .collect();
+        quads.push(Quad {
+            subject: iri("urn:ex:s"),
+            predicate: iri("urn:ex:p"),
+            object: Term::Literal {
+                value: "\u{8}\t\n\u{b}\u{c}\r\"\\\u{7f}".into(),
+                datatype: crate::rdf::XSD_STRING.into(),
+                language: None,
+            },
+            graph,
+        });
+        Dataset { quads }
+    }
+
+    // Expected outputs produced by rdf-canonize 5.0.0 (the reference implementation).
+    #[test]
+    fn n_degree_hashing_matches_rdf_canonize() {
+        for (dataset, expected) in [
+            (
+                cycle(Some(blank("g"))),
+                "<urn:ex:s> <urn:ex:p> \"\\b\\t\\n\\u000B\\f\\r\\\"\\\\\\u007F\" _:c14n0 .\n\
+                 _:c14n1 <http://example.org/vocab#next> _:c14n2 _:c14n0 .\n\
+                 _:c14n1 <http://example.org/vocab#prev> _:c14n3 _:c14n0 .\n\
+                 _:c14n2 <http://example.org/vocab#next> _:c14n3 _:c14n0 .\n\
+                 _:c14n2 <http://example.org/vocab#prev> _:c14n1 _:c14n0 .\n\
+                 _:c14n3 <http://example.org/vocab#next> _:c14n1 _:c14n0 .\n\
+                 _:c14n3 <http://example.org/vocab#prev> _:c14n2 _:c14n0 .\n",
+            ),
+            (
+                cycle(None),
+                "<urn:ex:s> <urn:ex:p> \"\\b\\t\\n\\u000B\\f\\r\\\"\\\\\\u007F\" .\n\
+                 _:c14n0 <http://example.org/vocab#next> _:c14n2 .\n\
+                 _:c14n0 <http://example.org/vocab#prev> _:c14n1 .\n\
+                 _:c14n1 <http://example.org/vocab#next> _:c14n0 .\n\
+                 _:c14n1 <http://example.org/vocab#prev> _:c14n2 .\n\
+                 _:c14n2 <http://example.org/vocab#next> _:c14n1 .\n\
+                 _:c14n2 <http://example.org/vocab#prev> _:c14n0 .\n",
+            ),
+        ] {
+            assert_eq!(canonicalize(&dataset, 100).as_deref(), Ok(expected));
+        }
+        assert_eq!(
+            canonicalize(&cycle(None), 2),
+            Err(Error::CanonLimitExceeded(2))
+        );
+    }
+
+    #[test]
+    fn iris_are_escaped_as_rdf_canonize_does() {
+        let dataset = Dataset {
+            quads: vec![Quad {
+                subject: iri("urn:a<b>"),
+                predicate: iri("urn:p"),
+                object: iri("urn:x{y}|^`\\"),
+                graph: None,
+            }],
+        };
+        assert_eq!(
+            canonicalize(&dataset, 1).as_deref(),
+            Ok(
+                "<urn:a\\u003Cb\\u003E> <urn:p> <urn:x\\u007By\\u007D\\u007C\\u005E\\u0060\\u005C> .\n"
+            )
+        );
+    }
+}

@@ -83,7 +83,16 @@ pub(crate) fn is_absolute(value: &str) -> bool {
             && scheme
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || (b'+'..=b'.').contains(&b)));
-    scheme_ok && !value[colon + 1..].chars().any(is_js_whitespace)
+    let rest = &value[colon + 1..];
+    // Fast path: ASCII without whitespace bytes (JS `\s` beyond ASCII needs a char scan).
+    scheme_ok
+        && if rest.is_ascii() {
+            !rest
+                .bytes()
+                .any(|b| b == b' ' || (b'\t'..=b'\r').contains(&b))
+        } else {
+            !rest.chars().any(is_js_whitespace)
+        }
 }
 
 pub(crate) fn is_blank(value: &str) -> bool {

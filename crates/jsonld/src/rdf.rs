@@ -148,8 +148,19 @@ pub(crate) fn write_node(out: &mut String, term: &Term, label: &dyn Fn(&str, &mu
 
 /// rdf-canonize: `[\u0000-\u0020<>"{}|^`\\]` become `\uXXXX` inside IRIs.
 fn escape_iri(out: &mut String, iri: &str) {
+    let needs = |b: u8| {
+        b <= 0x20
+            || matches!(
+                b,
+                b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
+            )
+    };
+    if !iri.bytes().any(needs) {
+        out.push_str(iri);
+        return;
+    }
     for c in iri.chars() {
-        if (c as u32) <= 0x20 || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\') {
+        if c.is_ascii() && needs(c as u8) {
             let _ = write!(out, "\\u{:04X}", c as u32);
         } else {
             out.push(c);
@@ -159,6 +170,13 @@ fn escape_iri(out: &mut String, iri: &str) {
 
 /// rdf-canonize: ECHAR for \b \t \n \f \r \" \\, UCHAR for other controls and DEL.
 fn escape_literal(out: &mut String, value: &str) {
+    if !value
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == b'"' || b == b'\\')
+    {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '\u{8}' => out.push_str("\\b"),

@@ -116,6 +116,7 @@ fn add_unique(
     property: &str,
     value: Value,
     seen: &mut HashMap<String, HashSet<String>>,
+    graph: &str,
     node: &str,
 ) {
     let slot = subject
@@ -130,7 +131,7 @@ fn add_unique(
     }
     // jsonld.js scans linearly (quadratic on hostile input); the hash set keeps its semantics.
     let set = seen
-        .entry(format!("{node}\u{0}{property}"))
+        .entry(format!("{graph}\u{0}{node}\u{0}{property}"))
         .or_insert_with(|| items.iter().filter_map(dedup_key).collect());
     match dedup_key(&value) {
         Some(key) => {
@@ -187,15 +188,17 @@ impl<'p> RdfBuilder<'p> {
     }
 
     fn subject(&mut self, graph: &str, name: &str) -> &mut Node {
-        self.graphs
-            .entry(graph.to_string())
-            .or_default()
-            .entry(name.to_string())
-            .or_insert_with(|| {
-                let mut m = Map::new();
-                m.insert("@id".into(), Value::String(name.into()));
-                m
-            })
+        // Look up before inserting so the common (existing) case allocates nothing.
+        if !self.graphs.contains_key(graph) {
+            self.graphs.insert(graph.to_string(), BTreeMap::new());
+        }
+        let nodes = self.graphs.get_mut(graph).expect("graph inserted above");
+        if !nodes.contains_key(name) {
+            let mut m = Map::new();
+            m.insert("@id".into(), Value::String(name.into()));
+            nodes.insert(name.to_string(), m);
+        }
+        nodes.get_mut(name).expect("node inserted above")
     }
 
     /// Adds a node-map value; every value becomes at least one statement, so `max_quads` bounds them.
@@ -207,14 +210,14 @@ impl<'p> RdfBuilder<'p> {
                 self.processor.options.max_quads
             )));
         }
-        let node_key = format!("{graph}\u{0}{name}");
         let mut seen = std::mem::take(&mut self.seen);
         add_unique(
             self.subject(graph, name),
             property,
             value,
             &mut seen,
-            &node_key,
+            graph,
+            name,
         );
         self.seen = seen;
         Ok(())
