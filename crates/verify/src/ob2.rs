@@ -111,7 +111,7 @@ pub(crate) fn verify_hosted(
         );
         return report;
     };
-    if !check_contexts(given, &mut report) {
+    if !check_contexts(session, given, &mut report) {
         return report;
     }
     match verification_type(given) {
@@ -270,7 +270,7 @@ fn verify_at(
         );
         return report;
     }
-    if !check_contexts(&hosted, &mut report) {
+    if !check_contexts(session, &hosted, &mut report) {
         return report;
     }
     match verification_type(&hosted) {
@@ -332,7 +332,7 @@ pub(crate) fn verify_signed(
     let Some(assertion) = payload.as_object() else {
         return report;
     };
-    if !check_contexts(assertion, &mut report) {
+    if !check_contexts(session, assertion, &mut report) {
         return report;
     }
     match verification_type(assertion) {
@@ -395,13 +395,17 @@ pub(crate) fn verify_signed(
 
 /// The assertion's contexts: every one a pinned URL, one of them OB 2.0's (closed world;
 /// an inline context object could redefine any term).
-fn check_contexts(assertion: &Map<String, Value>, report: &mut VerificationReport) -> bool {
+fn check_contexts(
+    session: &Session<'_>,
+    assertion: &Map<String, Value>,
+    report: &mut VerificationReport,
+) -> bool {
     let contexts = contexts(assertion);
     let inline = contexts.iter().any(|context| !context.is_string());
     let unknown: Vec<&str> = contexts
         .iter()
         .filter_map(Value::as_str)
-        .filter(|url| !crate::contexts::PinnedContexts::shared().contains(url))
+        .filter(|url| !session.contexts().contains(url))
         .collect();
     let has_ob2 = contexts
         .iter()
