@@ -4,6 +4,8 @@
 //! server's port, or answered by a stub DNS; no test asks real DNS or leaves loopback. A
 //! honeypot listener on a port nothing is pinned to counts connections: it must see none.
 
+mod robots_rfc;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -543,11 +543,14 @@ async fn count_connections(listener: TcpListener, connections: Arc<AtomicUsize>)
     }
 }
 
+/// Answers of one name: the next to give out, and the scripted list.
+type Script = (usize, Vec<Vec<IpAddr>>);
+
 /// DNS answers from a table; unknown names fail. Each name may list several answers,
 /// given out in turn (the last one repeats), to script DNS rebinding.
 #[derive(Default)]
 pub struct StubDns {
-    answers: Mutex<HashMap<String, (usize, Vec<Vec<IpAddr>>)>>,
+    answers: Mutex<HashMap<String, Script>>,
     lookups: AtomicUsize,
 }
 

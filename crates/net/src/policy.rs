@@ -646,6 +646,38 @@ mod tests {
         }
     }
 
+    /// The production default must never carry a test-mode hole (reliability §6).
+    #[test]
+    fn production_default_blocks_loopback_private_literals_local_names_and_http() {
+        let policy = AddressPolicy::new(&crate::NetConfig::default().address_policy_config())
+            .expect("default policy");
+        for (url, code) in [
+            ("https://127.0.0.1/", "blocked_address"),
+            ("https://127.255.255.254:8443/", "blocked_address"),
+            ("https://[::1]/", "blocked_address"),
+            ("https://[::ffff:127.0.0.1]/", "blocked_address"),
+            ("https://localhost/", "blocked_address"),
+            ("https://localhost./", "blocked_address"),
+            ("https://x.localhost/", "blocked_address"),
+            ("https://10.0.0.1/", "blocked_address"),
+            ("https://172.16.5.4/", "blocked_address"),
+            ("https://192.168.1.1/", "blocked_address"),
+            ("https://169.254.169.254/", "blocked_address"),
+            ("https://[fe80::1]/", "blocked_address"),
+            ("https://93.184.215.14/", "blocked_address"),
+            ("https://[2606:4700::1111]/", "blocked_address"),
+            ("http://example.com/", "blocked_scheme"),
+            ("ws://example.com/", "blocked_scheme"),
+        ] {
+            let decision = evaluate_url(url, &policy);
+            assert_eq!(decision.verdict.map_err(|e| e.code()), Err(code), "{url}");
+        }
+        assert_eq!(
+            evaluate_url("https://issuer.example/", &policy).verdict,
+            Ok(())
+        );
+    }
+
     #[test]
     fn pins_parse_and_refuse_private_targets() {
         let pin = ResolvePin::parse("Issuer.Example.TEST:8443:127.0.0.1").expect("valid pin");
