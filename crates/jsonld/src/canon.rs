@@ -2,6 +2,7 @@
 //! that hashing sees exactly rdf-canonize's N-Quads escaping.
 
 use crate::Error;
+use crate::iri::cmp_utf16;
 use crate::rdf::{Dataset, Quad, Term, write_quad};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -11,7 +12,19 @@ use std::collections::HashMap;
 /// `hndq_call_limit` bounds the Hash N-Degree Quads calls, so poison graphs fail fast
 /// with [`Error::CanonLimitExceeded`].
 pub fn canonicalize(dataset: &Dataset, hndq_call_limit: usize) -> Result<String, Error> {
-    Canonicalizer::new(&dataset.quads, hndq_call_limit).run()
+    Canonicalizer::new(&dataset.quads, hndq_call_limit, None).run()
+}
+
+/// [`canonicalize`] with rdf-canonize's work-factor bound as well: at most
+/// (number of blank nodes with a shared first-degree hash)^`work_factor` Hash N-Degree Quads
+/// calls. rdf-canonize (and so every jsonld.js-based issuer and verifier) uses work factor 1
+/// by default, so with 1 this rejects exactly the graphs the reference stack rejects.
+pub fn canonicalize_with_work_factor(
+    dataset: &Dataset,
+    hndq_call_limit: usize,
+    work_factor: u32,
+) -> Result<String, Error> {
+    Canonicalizer::new(&dataset.quads, hndq_call_limit, Some(work_factor)).run()
 }
 
 #[derive(Clone)]
@@ -54,6 +67,7 @@ struct Canonicalizer<'a> {
     canonical: Issuer,
     calls_left: usize,
     limit: usize,
+    work_factor: Option<u32>,
 }
 
 fn hex(digest: &[u8]) -> String {
@@ -67,7 +81,7 @@ fn hex(digest: &[u8]) -> String {
 }
 
 impl<'a> Canonicalizer<'a> {
-    fn new(quads: &'a [Quad], limit: usize) -> Self {
+    fn new(quads: &'a [Quad], limit: usize, work_factor: Option<u32>) -> Self {
         let mut labels = Vec::new();
         let mut index: HashMap<&'a str, usize> = HashMap::new();
         let mut node_quads: Vec<Vec<usize>> = Vec::new();
@@ -97,6 +111,7 @@ impl<'a> Canonicalizer<'a> {
             canonical: Issuer::new("c14n"),
             calls_left: limit,
             limit,
+            work_factor,
         }
     }
 
@@ -116,7 +131,7 @@ impl<'a> Canonicalizer<'a> {
                 line
             })
             .collect();
-        lines.sort_unstable();
+        lines.sort_unstable_by(|a, b| cmp_utf16(a, b));
         let mut md = Sha256::new();
         for line in &lines {
             md.update(line.as_bytes());
@@ -141,6 +156,14 @@ impl<'a> Canonicalizer<'a> {
                 non_unique.push(nodes.clone());
             } else {
                 self.canonical.issue(nodes[0]);
+            }
+        }
+        if let Some(factor) = self.work_factor {
+            let count = non_unique.iter().map(Vec::len).sum::<usize>();
+            let deep_iterations = count.checked_pow(factor).unwrap_or(usize::MAX);
+            if deep_iterations < self.limit {
+                self.limit = deep_iterations;
+                self.calls_left = deep_iterations;
             }
         }
         for nodes in non_unique {
@@ -179,7 +202,7 @@ impl<'a> Canonicalizer<'a> {
                 line
             })
             .collect();
-        lines.sort_unstable();
+        lines.sort_unstable_by(|a, b| cmp_utf16(a, b));
         Ok(lines.concat())
     }
 

@@ -100,11 +100,27 @@ pub(crate) fn is_blank(value: &str) -> bool {
 }
 
 /// Orders strings as JavaScript's default `Array.prototype.sort` does (UTF-16 code units).
+/// UTF-8 byte order differs only where a U+E000..U+FFFF character meets a supplementary one.
 pub(crate) fn cmp_utf16(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        return a.cmp(b);
+    let prefix = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    // Back up to the start of the character holding the first difference.
+    let mut start = prefix;
+    while start > 0 && !a.is_char_boundary(start) {
+        start -= 1;
     }
-    a.encode_utf16().cmp(b.encode_utf16())
+    match (a[start..].chars().next(), b[start..].chars().next()) {
+        (Some(x), Some(y)) => {
+            let unit = |c: char| {
+                if (c as u32) >= 0x10000 {
+                    0xD800 + ((c as u32 - 0x10000) >> 10)
+                } else {
+                    c as u32
+                }
+            };
+            unit(x).cmp(&unit(y)).then((x as u32).cmp(&(y as u32)))
+        }
+        (x, y) => x.is_some().cmp(&y.is_some()),
+    }
 }
 
 struct Parsed<'a> {
@@ -297,6 +313,21 @@ mod tests {
             (Some("https://x.org:443/a/"), "b", "https://x.org/a/b"),
         ] {
             assert_eq!(prepend_base(base, iri), expected, "{base:?} {iri}");
+        }
+    }
+
+    #[test]
+    fn utf16_order_puts_supplementary_characters_before_the_private_use_area() {
+        let mut words = vec!["b", "\u{e000}", "😀", "a", "ab", "", "\u{ffff}", "é"];
+        words.sort_by(|a, b| cmp_utf16(a, b));
+        assert_eq!(
+            words,
+            ["", "a", "ab", "b", "é", "😀", "\u{e000}", "\u{ffff}"]
+        );
+        for (a, b) in [("x😀", "x\u{e000}"), ("😀a", "😀b"), ("abc", "abd")] {
+            let expected = a.encode_utf16().cmp(b.encode_utf16());
+            assert_eq!(cmp_utf16(a, b), expected, "{a} {b}");
+            assert_eq!(cmp_utf16(b, a), expected.reverse(), "{b} {a}");
         }
     }
 

@@ -19,7 +19,7 @@ mod rdf;
 mod to_rdf;
 
 pub use cache::CacheStats;
-pub use canon::canonicalize;
+pub use canon::{canonicalize, canonicalize_with_work_factor};
 pub use error::Error;
 pub use loader::StaticLoader;
 pub use rdf::{Dataset, Quad, Term};
@@ -38,7 +38,8 @@ pub trait DocumentLoader: Send + Sync {
 pub struct Options {
     /// jsonld.js safe mode: anything that would be dropped or left relative is an error.
     pub safe_mode: bool,
-    /// Entries in the processed-context LRU (0 disables it).
+    /// Entries in the processed-context LRU (0 disables it). An entry holds a whole active
+    /// context (tens of kB for the OB 3.0 context); one credential needs a dozen or so.
     pub context_cache_capacity: usize,
     /// Entries in the remote-document LRU (0 disables it).
     pub document_cache_capacity: usize,
@@ -52,19 +53,23 @@ pub struct Options {
     pub max_context_nesting: usize,
     /// Hash N-Degree Quads calls allowed when canonicalizing (see [`canonicalize`]).
     pub hndq_call_limit: usize,
+    /// rdf-canonize's `maxWorkFactor` (see [`canonicalize_with_work_factor`]); `Some(1)`, its
+    /// default, rejects what the reference stack rejects; `None` keeps only `hndq_call_limit`.
+    pub canon_work_factor: Option<u32>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             safe_mode: true,
-            context_cache_capacity: 1024,
+            context_cache_capacity: 256,
             document_cache_capacity: 256,
             max_depth: 64,
             max_quads: 100_000,
             max_remote_contexts: 10,
             max_context_nesting: 32,
             hndq_call_limit: 1_000,
+            canon_work_factor: Some(1),
         }
     }
 }
@@ -111,9 +116,19 @@ impl Processor {
         builder.into_dataset()
     }
 
-    /// [`Processor::to_rdf`] then [`canonicalize`] with this processor's call limit.
+    /// [`Processor::to_rdf`] then RDFC-1.0 with this processor's canonicalization limits.
     pub fn canonical_nquads(&self, document: &Value) -> Result<String, Error> {
-        canonicalize(&self.to_rdf(document)?, self.options.hndq_call_limit)
+        self.canonicalize(&self.to_rdf(document)?)
+    }
+
+    /// RDFC-1.0 with this processor's `hndq_call_limit` and `canon_work_factor`.
+    pub fn canonicalize(&self, dataset: &Dataset) -> Result<String, Error> {
+        match self.options.canon_work_factor {
+            Some(factor) => {
+                canonicalize_with_work_factor(dataset, self.options.hndq_call_limit, factor)
+            }
+            None => canonicalize(dataset, self.options.hndq_call_limit),
+        }
     }
 
     /// Cache hit and miss counters since this processor was built.

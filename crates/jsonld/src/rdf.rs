@@ -93,7 +93,8 @@ impl Dataset {
                 line
             })
             .collect();
-        lines.sort_unstable();
+        // jsonld.js sorts with JavaScript's UTF-16 string order.
+        lines.sort_unstable_by(|a, b| crate::iri::cmp_utf16(a, b));
         lines.concat()
     }
 }
