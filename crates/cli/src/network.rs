@@ -18,7 +18,7 @@ pub(crate) struct NetworkArgs {
     #[arg(long = "resolve", value_name = "HOST:PORT:ADDR")]
     pub(crate) resolve: Vec<String>,
 
-    /// Trust this CA certificate (PEM) in addition to the system roots.
+    /// Trust this CA certificate (PEM) in addition to the built-in Mozilla root certificates.
     #[arg(long = "ca-cert", value_name = "FILE")]
     pub(crate) ca_cert: Option<PathBuf>,
 }
