@@ -558,6 +558,23 @@ fn hostile_input_fails_fast_with_a_limit_error() {
             "limit_exceeded",
         ),
         (
+            "long chain of terms defined by each other",
+            object(vec![
+                (
+                    "@context",
+                    Value::Object(
+                        (0..5_000)
+                            .map(|i| (format!("t{i}"), json!(format!("t{}:x", i + 1))))
+                            .chain([("t5000".to_string(), json!("urn:ex:"))])
+                            .collect(),
+                    ),
+                ),
+                ("@id", json!("urn:s")),
+                ("t0", json!("x")),
+            ]),
+            "limit_exceeded",
+        ),
+        (
             "remote context cycle",
             json!({"@context": "urn:ctx:a", "@id": "urn:s"}),
             "invalid_context",

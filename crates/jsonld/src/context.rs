@@ -651,6 +651,7 @@ impl Processor {
             local: ctx,
             defined,
             protected_default,
+            pending: 0,
         };
         for (term, value) in ctx {
             builder.create(term, override_protected)?;
@@ -698,6 +699,8 @@ struct TermBuilder<'c> {
     local: &'c Map<String, Value>,
     defined: HashMap<String, bool>,
     protected_default: bool,
+    /// Nesting of term definitions that wait for their dependencies (bounded: no stack overflow).
+    pending: usize,
 }
 
 fn invalid(code: &'static str, term: &str, detail: &str) -> Error {
@@ -747,6 +750,19 @@ impl TermBuilder<'_> {
 
     /// Create Term Definition (JSON-LD 1.1 API §4.2.2) as jsonld.js implements it.
     fn create(&mut self, term: &str, override_protected: bool) -> Result<(), Error> {
+        if self.pending >= self.processor.options.max_depth {
+            return Err(Error::LimitExceeded(format!(
+                "term definitions depending on each other deeper than {}",
+                self.processor.options.max_depth
+            )));
+        }
+        self.pending += 1;
+        let result = self.create_inner(term, override_protected);
+        self.pending -= 1;
+        result
+    }
+
+    fn create_inner(&mut self, term: &str, override_protected: bool) -> Result<(), Error> {
         match self.defined.get(term) {
             Some(true) => return Ok(()),
             Some(false) => {
