@@ -69,7 +69,8 @@ fuzz_target!(|data: &[u8]| {
             chunk(&mut png, b"IEND", &[]);
         }
     }
-    let now = OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let now =
+        OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let report = verifier().verify(&png, &VerifyOptions::at(now));
     assert_eq!(report.container, model::Container::Png, "a PNG stays a PNG");
 });

@@ -24,13 +24,20 @@ fuzz_target!(|data: &[u8]| {
     let svg = match mode % 4 {
         0 => format!("<{text}"),
         1 => format!("{OPEN}{text}</svg>"),
-        2 => format!("{OPEN}<openbadges:credential><![CDATA[{text}]]></openbadges:credential></svg>"),
+        2 => {
+            format!("{OPEN}<openbadges:credential><![CDATA[{text}]]></openbadges:credential></svg>")
+        }
         _ => format!(
             "{OPEN}<openbadges:credential verify=\"{}\"/></svg>",
             text.replace('"', "&quot;")
         ),
     };
-    let now = OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let now =
+        OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let report = verifier().verify(svg.as_bytes(), &VerifyOptions::at(now));
-    assert_eq!(report.container, model::Container::Svg, "an SVG stays an SVG");
+    assert_eq!(
+        report.container,
+        model::Container::Svg,
+        "an SVG stays an SVG"
+    );
 });

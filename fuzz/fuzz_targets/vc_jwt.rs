@@ -42,7 +42,10 @@ fuzz_target!(|data: &[u8]| {
         let header_tail = parts.next().unwrap_or_default();
         let payload = parts.next().unwrap_or_default();
         let signature = parts.next().unwrap_or_default();
-        let header = format!("{}{header_tail}}}", HEADERS[usize::from(mode >> 1) % HEADERS.len()]);
+        let header = format!(
+            "{}{header_tail}}}",
+            HEADERS[usize::from(mode >> 1) % HEADERS.len()]
+        );
         format!(
             "{}.{}.{}",
             URL_SAFE_NO_PAD.encode(header),
@@ -51,8 +54,13 @@ fuzz_target!(|data: &[u8]| {
         )
         .into_bytes()
     };
-    let now = OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let now =
+        OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let report = verifier().verify(&token, &VerifyOptions::at(now));
     // No fuzz-made token carries a valid signature by a bound key.
-    assert!(!report.is_verified(), "a forged token verified: {:?}", report.checks);
+    assert!(
+        !report.is_verified(),
+        "a forged token verified: {:?}",
+        report.checks
+    );
 });

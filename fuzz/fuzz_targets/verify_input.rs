@@ -14,12 +14,16 @@ fn verifier() -> &'static Verifier {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let now = OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let now =
+        OffsetDateTime::from_unix_timestamp(1_767_225_600).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let report = verifier().verify(data, &VerifyOptions::at(now));
     // Offline, nothing can bind a key to an issuer except a did:key issuer.
     if report.is_verified() {
         assert!(
-            report.issuer.as_deref().is_some_and(|issuer| issuer.starts_with("did:key:")),
+            report
+                .issuer
+                .as_deref()
+                .is_some_and(|issuer| issuer.starts_with("did:key:")),
             "verified offline with issuer {:?}",
             report.issuer
         );
