@@ -575,6 +575,21 @@ fn hostile_input_fails_fast_with_a_limit_error() {
             "limit_exceeded",
         ),
         (
+            "many scoped terms on a large context (quadratic copying)",
+            object(vec![
+                (
+                    "@context",
+                    Value::Object(
+                        (0..3_000)
+                            .map(|i| (format!("T{i}"), json!({"@id": format!("urn:ex:T{i}"), "@context": {"p": "urn:ex:p"}})))
+                            .collect(),
+                    ),
+                ),
+                ("@id", json!("urn:s")),
+            ]),
+            "limit_exceeded",
+        ),
+        (
             "remote context cycle",
             json!({"@context": "urn:ctx:a", "@id": "urn:s"}),
             "invalid_context",

@@ -292,6 +292,31 @@ impl Resolved<'_> {
     }
 }
 
+/// Term definitions one top-level context processing may copy. Every context processed
+/// clones its active context's terms (as jsonld.js does), so many scoped terms on a large
+/// context cost quadratic time; real contexts copy tens of thousands.
+const MAX_CLONED_TERMS: usize = 2_000_000;
+
+/// Bookkeeping of one top-level context processing.
+#[derive(Default)]
+struct Work {
+    /// Scoped context URLs already validated (jsonld.js's `cycles`).
+    scoped_urls: HashSet<String>,
+    cloned_terms: usize,
+}
+
+impl Work {
+    fn charge(&mut self, terms: usize) -> Result<(), Error> {
+        self.cloned_terms += terms;
+        if self.cloned_terms > MAX_CLONED_TERMS {
+            return Err(Error::LimitExceeded(format!(
+                "context processing copied more than {MAX_CLONED_TERMS} term definitions"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// What processing a context needs besides the contexts themselves.
 pub(crate) struct ContextRequest<'v> {
     pub(crate) local: &'v Value,
@@ -324,14 +349,14 @@ impl Processor {
         {
             return Ok(hit);
         }
-        let mut scoped_cycles = HashSet::new();
+        let mut work = Work::default();
         let result = self.process_uncached(
             active,
             request.local,
             request.propagate,
             request.override_protected,
             0,
-            &mut scoped_cycles,
+            &mut work,
         )?;
         let stored = match request.shared {
             Some(scoped) => scoped.value.clone(),
@@ -348,7 +373,7 @@ impl Processor {
         mut propagate: bool,
         override_protected: bool,
         nesting: usize,
-        scoped_cycles: &mut HashSet<String>,
+        work: &mut Work,
     ) -> Result<Arc<ActiveContext>, Error> {
         if nesting > self.options.max_context_nesting {
             return Err(Error::LimitExceeded(format!(
@@ -405,13 +430,7 @@ impl Processor {
                     "@context must be an object",
                 ));
             };
-            rval = Arc::new(self.process_object(
-                &rval,
-                map,
-                override_protected,
-                nesting,
-                scoped_cycles,
-            )?);
+            rval = Arc::new(self.process_object(&rval, map, override_protected, nesting, work)?);
         }
         Ok(rval)
     }
@@ -520,8 +539,9 @@ impl Processor {
         ctx: &Map<String, Value>,
         override_protected: bool,
         nesting: usize,
-        scoped_cycles: &mut HashSet<String>,
+        work: &mut Work,
     ) -> Result<ActiveContext, Error> {
+        work.charge(active.terms.len())?;
         let mut result = active.clone_child();
         let mut defined: HashMap<String, bool> = HashMap::new();
         if let Some(version) = ctx.get("@version") {
@@ -662,18 +682,12 @@ impl Processor {
                 // one fails the whole context even if the term is never used.
                 let mut validate = true;
                 if let Value::String(url) = scoped {
-                    validate = scoped_cycles.insert(prepend_base(Some(""), url));
+                    validate = work.scoped_urls.insert(prepend_base(Some(""), url));
                 }
                 if validate {
+                    work.charge(builder.ctx.terms.len())?;
                     let snapshot = Arc::new(builder.ctx.clone_child());
-                    self.process_uncached(
-                        &snapshot,
-                        scoped,
-                        true,
-                        true,
-                        nesting + 1,
-                        scoped_cycles,
-                    )?;
+                    self.process_uncached(&snapshot, scoped, true, true, nesting + 1, work)?;
                 }
             }
         }
