@@ -260,6 +260,18 @@ fn verify_at(
             format!("the copy served at {url} differs from the one given; the served copy is the one verified"),
         ));
     }
+    if !has_type(&hosted, "Assertion") && hosted.contains_key("verify") {
+        report.record(
+            Check::fail(
+                CheckKind::Parse,
+                format!(
+                    "the document at {url} is an Open Badges 1.x assertion, which is not verified"
+                ),
+            ),
+            Outcome::Unsupported,
+        );
+        return report;
+    }
     if !has_type(&hosted, "Assertion") {
         report.record(
             Check::fail(
@@ -1434,6 +1446,12 @@ mod tests {
             ASSERTION_URL,
         )]);
         check_outcome(&run(&png, hosted_world(&assertion)), Outcome::Verified);
+        // The same URL serving an Open Badges 1.0 assertion.
+        let mut legacy = hosted_world(&assertion);
+        legacy[0].1 = Served::Body(format!(
+            r#"{{"uid": "1", "recipient": "sha256$00", "badge": "{BADGE_URL}", "verify": {{"type": "hosted", "url": "{ASSERTION_URL}"}}, "issuedOn": 1}}"#
+        ));
+        check_outcome(&run(&png, legacy), Outcome::Unsupported);
     }
 
     #[test]
