@@ -6,8 +6,10 @@
 //! loss), and the Merkle path leads from it to `merkleRoot`. Whether `merkleRoot` is really
 //! in the anchoring blockchain transaction, and whether that transaction was signed by a key
 //! of the issuer, needs a chain lookup we never do, so an intact certificate is
-//! `anchor_not_checked`, never `verified`. Ed25519 proofs carried alongside are verified by
-//! the Data Integrity machinery.
+//! `anchor_not_checked`, never `verified` on the Merkle proof alone. Ed25519 proofs carried
+//! alongside are verified by the Data Integrity machinery; when one of them binds the
+//! certificate to its issuer and everything else (Merkle integrity included) passes, the
+//! issuer's signature vouches for it and the unchecked anchor is only a warning.
 //!
 //! Status is not consulted: in the Blockcerts pipeline status follows the anchor, and until
 //! the anchor ties the certificate to its issuer, the issuer's revocation list says nothing
@@ -189,7 +191,7 @@ fn verify_certificate(
         };
         report.proofs.push(summary(proof, outcome));
     }
-    verify_signatures_alongside(session, object, proofs, report);
+    let signed_by_issuer = verify_signatures_alongside(session, object, proofs, report);
     check_validity(session, object, report);
     report.note(Check::skip(
         CheckKind::Status,
@@ -204,15 +206,26 @@ fn verify_certificate(
             .collect::<Vec<_>>()
             .join("; ")
     };
-    report.record(
-        Check::fail(
+    if signed_by_issuer {
+        // The issuer's own signature stands without the anchor, as for any credential with
+        // a proof we verify next to one we do not; `seal` still demands the binding.
+        report.note(Check::warn(
             CheckKind::Anchor,
             format!(
-                "the blockchain anchor was not looked up, so the Merkle root is not known to be on chain nor the issuer to have put it there ({anchors})"
+                "the blockchain anchor was not looked up; the issuer's signature verified without it ({anchors})"
             ),
-        ),
-        Outcome::AnchorNotChecked,
-    );
+        ));
+    } else {
+        report.record(
+            Check::fail(
+                CheckKind::Anchor,
+                format!(
+                    "the blockchain anchor was not looked up, so the Merkle root is not known to be on chain nor the issuer to have put it there ({anchors})"
+                ),
+            ),
+            Outcome::AnchorNotChecked,
+        );
+    }
 }
 
 /// Issuer and names for the report: v3 is a VC; v2 an OB 2.0 assertion with an embedded
@@ -619,13 +632,14 @@ fn check_merkle_proof(
 }
 
 /// Ed25519 (Data Integrity) proofs next to the Merkle proof: verified like any credential's,
-/// bound to the issuer.
+/// bound to the issuer. True when there were some and every check so far passed (the Merkle
+/// integrity included), so the issuer's signature alone vouches for the certificate.
 fn verify_signatures_alongside(
     session: &Session<'_>,
     object: &Map<String, Value>,
     proofs: &[Value],
     report: &mut VerificationReport,
-) {
+) -> bool {
     let supported = proofs.iter().any(|proof| {
         let suite = proof.get("cryptosuite").and_then(Value::as_str);
         match proof.get("type").and_then(Value::as_str) {
@@ -638,10 +652,10 @@ fn verify_signatures_alongside(
         }
     });
     if !supported || !object.contains_key("proof") {
-        return;
+        return false;
     }
     let Some(issuer) = data_model::issuer_id(object).map(str::to_owned) else {
-        return;
+        return false;
     };
     verify_proofs(
         session,
@@ -654,6 +668,7 @@ fn verify_signatures_alongside(
         },
         report,
     );
+    report.outcome == Outcome::Verified
 }
 
 /// v3: `validFrom`/`issuanceDate`, `validUntil`/`expirationDate`; v2: `issuedOn`, `expires`.
@@ -994,6 +1009,101 @@ mod tests {
             json!({"targetHash": hash, "merkleRoot": hash}),
             Err("anchors"),
         );
+    }
+
+    /// A VC 2.0 credential with a mocknet `merkle-proof-2019` proof computed by our own
+    /// canonicalization, optionally co-signed with Ed25519 by `signer`.
+    fn merkle_certificate(issuer_key: &[u8; 32], signer: Option<&[u8; 32]>) -> Value {
+        use ed25519_dalek::SigningKey;
+        let verifier = crate::Verifier::new(Arc::new(crate::OfflineResolver));
+        let (issuer, _) = crate::signing::did_key(&SigningKey::from_bytes(issuer_key));
+        let mut document = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": issuer,
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:earner", "name": "Earner"}
+        });
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let options = crate::VerifyOptions::at(now);
+        let session = Session {
+            engine: &verifier.engine,
+            resolver: &crate::OfflineResolver,
+            options: &options,
+            depth: 0,
+        };
+        let canonical = session.canonical_nquads(&document).expect("canonical form");
+        let target: [u8; 32] = Sha256::digest(canonical.as_bytes()).into();
+        // [[0, root], [1, target], [2, [mocknet anchor]], [3, []]], strings as CBOR text
+        // wrapped in byte strings, as lds-merkle-proof-2019 writes them.
+        let wrapped = |text: &str| {
+            let mut inner = vec![0x78, u8::try_from(text.len()).expect("short")];
+            inner.extend_from_slice(text.as_bytes());
+            let mut outer = vec![0x58, u8::try_from(inner.len()).expect("short")];
+            outer.extend(inner);
+            outer
+        };
+        let mut cbor = vec![0x84, 0x82, 0x00];
+        cbor.extend(wrapped(&hex(&target)));
+        cbor.extend([0x82, 0x01]);
+        cbor.extend(wrapped(&hex(&target)));
+        cbor.extend([0x82, 0x02, 0x81, 0x82, 0x82, 0x00, 0x20, 0x82, 0x01]);
+        cbor.extend(wrapped(
+            "This has not been issued on a blockchain and is for testing only",
+        ));
+        cbor.extend([0x82, 0x03, 0x80]);
+        document["proof"] = json!([{
+            "type": "DataIntegrityProof",
+            "cryptosuite": "merkle-proof-2019",
+            "proofPurpose": "assertionMethod",
+            "verificationMethod": format!("{issuer}#key-1"),
+            "proofValue": format!("z{}", bs58::encode(&cbor).into_string()),
+        }]);
+        let Some(signer) = signer else {
+            return document;
+        };
+        let key = SigningKey::from_bytes(signer);
+        let (_, method) = crate::signing::did_key(&key);
+        let proof = crate::signing::ProofOptions {
+            suite: crate::signing::SigningSuite::EddsaRdfc2022,
+            verification_method: method,
+            proof_purpose: "assertionMethod".to_owned(),
+            created: now,
+            challenge: None,
+            domain: None,
+        };
+        verifier.sign(&document, &proof, &key).expect("signed")
+    }
+
+    #[track_caller]
+    fn check_certificate(document: &Value, expected: Outcome) {
+        let verifier = crate::Verifier::new(Arc::new(crate::OfflineResolver));
+        let now = time::OffsetDateTime::from_unix_timestamp(1_767_225_600).expect("instant");
+        let report = verifier.verify(
+            document.to_string().as_bytes(),
+            &crate::VerifyOptions::at(now),
+        );
+        assert_eq!(report.format, Format::Blockcerts);
+        assert_eq!(report.outcome, expected, "{:#?}", report.checks);
+    }
+
+    #[test]
+    fn merkle_integrity_alone_is_never_verified() {
+        let issuer = [7u8; 32];
+        let plain = merkle_certificate(&issuer, None);
+        check_certificate(&plain, Outcome::AnchorNotChecked);
+        let mut tampered = plain.clone();
+        tampered["credentialSubject"]["name"] = json!("Someone Else");
+        check_certificate(&tampered, Outcome::InvalidSignature);
+        // Co-signed by the issuer's own key: the signature vouches, the anchor only warns.
+        let signed = merkle_certificate(&issuer, Some(&issuer));
+        check_certificate(&signed, Outcome::Verified);
+        let mut tampered = signed.clone();
+        tampered["credentialSubject"]["name"] = json!("Someone Else");
+        check_certificate(&tampered, Outcome::InvalidSignature);
+        // Co-signed by a key that is not the issuer's.
+        let stranger = merkle_certificate(&issuer, Some(&[9u8; 32]));
+        check_certificate(&stranger, Outcome::UnboundKey);
     }
 
     #[test]
