@@ -5,4 +5,5 @@ mod mutations;
 mod cli_verify;
 mod jsonld;
 mod net;
+mod taxonomy;
 mod tidy;

@@ -151,8 +151,8 @@ pub struct JobSpec {
 pub struct NormaliseOptions {
     /// Minimum confidence for skills found in job text.
     pub min_text_confidence: f32,
-    /// Minimum share of crosswalked occupations that must list a skill for it to count as an
-    /// essential skill of the job's occupation.
+    /// Minimum share of the occupations reached through crosswalks that must list a skill as
+    /// essential for it to count; 0 keeps every such skill, with the share as its confidence.
     pub min_occupation_share: f32,
     /// Expand the occupation to its essential skills.
     pub expand_occupation: bool,
@@ -162,7 +162,7 @@ impl Default for NormaliseOptions {
     fn default() -> Self {
         Self {
             min_text_confidence: ExtractOptions::DEFAULT_MIN_CONFIDENCE,
-            min_occupation_share: 0.5,
+            min_occupation_share: 0.0,
             expand_occupation: true,
         }
     }
@@ -183,6 +183,7 @@ const PREFERRED_MARKERS: &[&str] = &[
 struct Resolver<'t> {
     taxonomy: &'t Taxonomy,
     unresolved: Vec<Unresolved>,
+    min_share: f32,
 }
 
 fn is_skill(kind: ConceptKind) -> bool {
@@ -339,7 +340,7 @@ impl Resolver<'_> {
         field: &str,
         term: &str,
     ) -> Vec<SkillRequirement> {
-        let Some(expansion) = self.taxonomy.expand_occupation(occupation, 0.5) else {
+        let Some(expansion) = self.taxonomy.expand_occupation(occupation, self.min_share) else {
             return Vec::new();
         };
         expansion
@@ -389,6 +390,7 @@ impl JobSpec {
         let mut resolver = Resolver {
             taxonomy,
             unresolved: Vec::new(),
+            min_share: options.min_occupation_share,
         };
         let mut required = Vec::new();
         let mut preferred = Vec::new();

@@ -614,31 +614,92 @@ fn onet(inputs: &Inputs<'_>, b: &mut Builder) -> Result<(), Error> {
             b.need(occupation, tech, need);
         }
     }
-    let mut dropped = 0;
+    // Nesta used O*NET-SOC 2010 codes; a quarter no longer exist in 29.2 (e.g. 15-1132.00
+    // "software developers, applications"). Re-point those by the 2010 title (a 2019 title or
+    // alternate title), else to the 2019 parent detailed code, each with lower confidence.
+    let mut by_title: HashMap<String, Vec<ConceptIndex>> = HashMap::new();
+    for (i, c) in b.concepts.iter().enumerate() {
+        if c.id.starts_with("onet:occ/") {
+            for label in c.labels() {
+                let list = by_title
+                    .entry(crate::text::normalise_label(label))
+                    .or_default();
+                if !list.contains(&(i as ConceptIndex)) {
+                    list.push(i as ConceptIndex);
+                }
+            }
+        }
+    }
+    let mut curated: HashMap<String, Vec<ConceptIndex>> = HashMap::new();
+    for row in inputs.rows("local/onet_soc_2010_2019_updates.csv")? {
+        if let Some(target) = b.get(&format!("onet:occ/{}", field(&row, "onet_2019"))) {
+            curated
+                .entry(field(&row, "onet_2010").to_owned())
+                .or_default()
+                .push(target);
+        }
+    }
+    let (mut updated, mut dropped) = (0, 0);
     for row in inputs.rows("onet/crosswalk_esco_onet_nesta_nov2020.csv.gz")? {
-        let esco = esco_uri_to_id(field(&row, "concept_uri")).and_then(|id| b.get(&id));
-        let onet = b.get(&format!("onet:occ/{}", field(&row, "onet_code")));
+        let Some(esco) = esco_uri_to_id(field(&row, "concept_uri")).and_then(|id| b.get(&id))
+        else {
+            dropped += 1;
+            continue;
+        };
         let confidence = match field(&row, "confidence") {
             "2.0" => 0.9,
             "1.0" => 0.7,
             _ => 0.4,
         };
-        match (esco, onet) {
-            (Some(esco), Some(onet)) => b.edge(
+        let code = field(&row, "onet_code");
+        let targets: Vec<(ConceptIndex, f32)> =
+            if let Some(onet) = b.get(&format!("onet:occ/{code}")) {
+                vec![(onet, confidence)]
+            } else {
+                let by_table = curated.get(code).map(|list| {
+                    list.iter()
+                        .map(|&o| (o, confidence * 0.9))
+                        .collect::<Vec<_>>()
+                });
+                let by_name = by_title
+                    .get(&crate::text::normalise_label(field(
+                        &row,
+                        "onet_occupation",
+                    )))
+                    .filter(|list| list.len() <= 2)
+                    .map(|list| {
+                        list.iter()
+                            .map(|&o| (o, confidence * 0.9))
+                            .collect::<Vec<_>>()
+                    });
+                let parent = code
+                    .get(..7)
+                    .and_then(|p| b.get(&format!("onet:occ/{p}.00")))
+                    .map(|o| vec![(o, confidence * 0.7)]);
+                match by_table.or(by_name).or(parent) {
+                    Some(found) => {
+                        updated += 1;
+                        found
+                    }
+                    None => {
+                        dropped += 1;
+                        Vec::new()
+                    }
+                }
+            };
+        for (onet, confidence) in targets {
+            b.edge(
                 esco,
                 onet,
                 Relation::CloseMatch,
                 EdgeSource::EscoOnetNesta2020,
                 confidence,
-            ),
-            _ => dropped += 1,
+            );
         }
     }
-    if dropped > 0 {
-        b.warnings.push(format!(
-            "nesta crosswalk: {dropped} rows dropped (O*NET-SOC 2010 code not in 29.2, or ESCO URI unknown)"
-        ));
-    }
+    b.warnings.push(format!(
+        "nesta crosswalk: {updated} rows re-pointed from retired O*NET-SOC 2010 codes, {dropped} rows dropped (no 2019 equivalent found)"
+    ));
     Ok(())
 }
 

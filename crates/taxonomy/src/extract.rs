@@ -110,13 +110,17 @@ pub struct ScoredConcept {
     pub matched_label: String,
 }
 
-/// Confidence that a lexical hit names its concept. Full coverage in a compact window is
-/// strong evidence; partial coverage decays quadratically; one-word labels need a specific word.
+/// Confidence that a lexical hit names its concept. All label words next to each other is
+/// strong evidence; a foreign word between them already makes a different phrase more likely; partial coverage decays quadratically; one-word labels need a specific word.
 pub(crate) fn confidence(hit: &LexicalHit) -> f32 {
     let base = if hit.coverage >= 0.999 {
-        if hit.compact { 0.9 } else { 0.62 }
+        match hit.gap {
+            0 => 0.9,
+            1 => 0.68,
+            _ => 0.6,
+        }
     } else {
-        0.62 * hit.coverage * hit.coverage
+        0.6 * hit.coverage * hit.coverage
     };
     let kind = match hit.label_kind {
         LabelKind::Preferred => 1.0,
@@ -124,10 +128,12 @@ pub(crate) fn confidence(hit: &LexicalHit) -> f32 {
         LabelKind::Hidden => 0.9,
     };
     let typo = if hit.corrected { 0.9 } else { 1.0 };
-    let specific = if hit.label_len == 1 {
-        (hit.label_idf / 6.5).clamp(0.5, 1.0)
-    } else {
-        1.0
+    // One-word labels are the most ambiguous ("plan", "signs", "term"): only rare words count
+    // fully, and a one-word alternative label needs a rarer word than a preferred one.
+    let specific = match (hit.label_len, hit.label_kind) {
+        (1, LabelKind::Preferred) => ((hit.label_idf - 3.0) / 4.0).clamp(0.4, 1.0),
+        (1, _) => ((hit.label_idf - 5.0) / 3.5).clamp(0.3, 1.0),
+        _ => 1.0,
     };
     (base * kind * typo * specific).clamp(0.0, 1.0)
 }
@@ -160,9 +166,12 @@ impl Taxonomy {
         }
     }
 
-    /// Looks up concepts by free text (typo-tolerant), best first. Exact label matches come first.
+    /// Looks up concepts by free text (typo-tolerant), best first. Exact label matches come
+    /// first; a label that holds every word of a short query ("Python programming" in "Python
+    /// (computer programming)") counts as a good match even if it has more words.
     pub fn search_text(&self, query: &str, scope: SearchScope, limit: usize) -> Vec<ScoredConcept> {
         let tokens = text::tokenize(query);
+        let content = tokens.iter().filter(|t| !t.stop).count();
         let options = SearchOptions {
             typo_tolerance: true,
             limit: limit.max(1) * 4,
@@ -173,21 +182,43 @@ impl Taxonomy {
             .flat_map(|index| index.search_tokens(&tokens, options))
             .collect();
         let exact: Vec<ConceptIndex> = self.exact_label(query).to_vec();
-        for hit in &mut hits {
+        let mut scored: Vec<(LexicalHit, f32)> = hits
+            .drain(..)
+            .map(|hit| {
+                let mut conf = if exact.contains(&hit.concept) {
+                    1.0
+                } else {
+                    confidence(&hit)
+                };
+                if content > 0 && hit.query_matched >= content && hit.gap == 0 {
+                    let typo = if hit.corrected { 0.9 } else { 1.0 };
+                    conf = conf.max(0.8 * hit.coverage.sqrt() * typo);
+                }
+                (hit, conf)
+            })
+            .collect();
+        for (hit, conf) in &mut scored {
             if exact.contains(&hit.concept) {
                 hit.score += 1000.0;
             }
+            // Rank by score, but let a clearly better-evidenced concept move up.
+            hit.score += 10.0 * *conf;
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+        scored.sort_by(|a, b| {
+            b.0.score
+                .total_cmp(&a.0.score)
+                .then(a.0.concept.cmp(&b.0.concept))
+        });
         let mut seen = Vec::new();
-        hits.into_iter()
-            .filter(|h| {
+        scored
+            .into_iter()
+            .filter(|(h, _)| {
                 let fresh = !seen.contains(&h.concept);
                 seen.push(h.concept);
                 fresh
             })
             .take(limit)
-            .filter_map(|hit| {
+            .filter_map(|(hit, conf)| {
                 let concept = self.concept(hit.concept)?;
                 Some(ScoredConcept {
                     concept: hit.concept,
@@ -195,11 +226,7 @@ impl Taxonomy {
                     label: concept.label.clone(),
                     kind: concept.kind,
                     score: hit.score,
-                    confidence: if exact.contains(&hit.concept) {
-                        1.0
-                    } else {
-                        confidence(&hit)
-                    },
+                    confidence: conf,
                     matched_label: self.matched_label(&hit),
                 })
             })
@@ -225,27 +252,21 @@ impl Taxonomy {
     ) -> Vec<SkillMatch> {
         let search = SearchOptions {
             typo_tolerance: options.typo_tolerance,
-            limit: 64,
+            limit: 96,
         };
-        let mut best: HashMap<ConceptIndex, (LexicalHit, f32)> = HashMap::new();
+        let thresholded = options.min_confidence > 0.0;
+        let mut all: Vec<SkillMatch> = Vec::new();
         for segment in lexical::segments(input) {
             let tokens = lexical::tokens_in(input, segment);
             for hit in index.search_tokens(&tokens, search) {
                 let conf = confidence(&hit);
-                match best.get(&hit.concept) {
-                    Some((existing, _)) if existing.score >= hit.score => {}
-                    _ => {
-                        best.insert(hit.concept, (hit, conf));
-                    }
+                if conf < options.min_confidence {
+                    continue;
                 }
-            }
-        }
-        let mut matches: Vec<SkillMatch> = best
-            .into_values()
-            .filter(|(_, conf)| *conf >= options.min_confidence)
-            .filter_map(|(hit, conf)| {
-                let concept = self.concept(hit.concept)?;
-                Some(SkillMatch {
+                let Some(concept) = self.concept(hit.concept) else {
+                    continue;
+                };
+                all.push(SkillMatch {
                     concept: hit.concept,
                     id: concept.id.clone(),
                     label: concept.label.clone(),
@@ -254,11 +275,63 @@ impl Taxonomy {
                     span: Span::of(input, hit.span),
                     matched_label: self.matched_label(&hit),
                     label_kind: hit.label_kind,
-                })
-            })
-            .collect();
+                });
+            }
+        }
+        if thresholded {
+            all = one_concept_per_span(all);
+        }
+        // One entry per concept: its best mention (most confident when thresholded, else the
+        // best ranked).
+        let mut best: HashMap<ConceptIndex, SkillMatch> = HashMap::new();
+        for m in all {
+            let better = match best.get(&m.concept) {
+                None => true,
+                Some(existing) if thresholded => {
+                    (m.confidence, m.score) > (existing.confidence, existing.score)
+                }
+                Some(existing) => m.score > existing.score,
+            };
+            if better {
+                best.insert(m.concept, m);
+            }
+        }
+        let mut matches: Vec<SkillMatch> = best.into_values().collect();
         matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         matches.truncate(options.limit);
         matches
     }
+}
+
+/// When thresholded matches quote the same words, keep the best-supported concept: a phrase
+/// names one skill ("sensors" is the skill "sensors", not every concept listing it as a
+/// synonym), and a phrase inside a longer matched phrase belongs to the longer one.
+fn one_concept_per_span(mut matches: Vec<SkillMatch>) -> Vec<SkillMatch> {
+    matches.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let mut kept: Vec<SkillMatch> = Vec::new();
+    for candidate in matches {
+        let shadowed = kept.iter().any(|k| {
+            let same = k.span.start == candidate.span.start && k.span.end == candidate.span.end;
+            let inside = k.span.start <= candidate.span.start
+                && candidate.span.end <= k.span.end
+                && (k.span.end - k.span.start) > (candidate.span.end - candidate.span.start);
+            // Inside a longer phrase whose label says everything this label says.
+            let subsumed = || {
+                let outer = text::content_keys(&k.matched_label);
+                text::content_keys(&candidate.matched_label)
+                    .iter()
+                    .all(|key| outer.contains(key))
+            };
+            same || (inside && k.confidence >= candidate.confidence && subsumed())
+        });
+        if !shadowed {
+            kept.push(candidate);
+        }
+    }
+    kept
 }

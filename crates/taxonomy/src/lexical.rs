@@ -65,6 +65,8 @@ pub struct LexicalHit {
     pub coverage: f32,
     /// True when the matched words are contiguous or nearly so, in the label's order or not.
     pub compact: bool,
+    /// Content words inside the quoted window that are not label words (0 = contiguous).
+    pub gap: usize,
     /// Which label matched best.
     pub label_kind: LabelKind,
     /// Its ordinal among the concept's alternative labels (0 for the preferred label).
@@ -77,6 +79,8 @@ pub struct LexicalHit {
     pub corrected: bool,
     /// Summed inverse document frequency of the label's words (its specificity).
     pub label_idf: f32,
+    /// How many distinct positions of the searched text the label matched.
+    pub query_matched: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -223,8 +227,38 @@ impl LabelIndex {
                     });
                 }
             }
+            if typo_tolerance {
+                // A closed compound also reads as its parts ("teamwork" ~ "work in teams").
+                for (term, weight) in self.split_compound(&token.surface) {
+                    terms.push(QueryTerm {
+                        position,
+                        term,
+                        weight,
+                    });
+                }
+            }
         }
         terms
+    }
+
+    fn split_compound(&self, surface: &str) -> Vec<(u32, f32)> {
+        if surface.len() < 7
+            || !surface.is_ascii()
+            || !surface.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            return Vec::new();
+        }
+        for at in 3..=surface.len() - 3 {
+            let (left, right) = surface.split_at(at);
+            let (Some(&a), Some(&b)) = (
+                self.keys.get(&text::key_of(left)),
+                self.keys.get(&text::key_of(right)),
+            ) else {
+                continue;
+            };
+            return vec![(a, 0.85), (b, 0.85)];
+        }
+        Vec::new()
     }
 
     /// Ranks concepts for one segment of text (a sentence, a label, a query).
@@ -247,16 +281,18 @@ impl LabelIndex {
                     .push((q.term, q.position, q.weight));
             }
         }
-        let mut best: HashMap<ConceptIndex, LexicalHit> = HashMap::new();
+        // Best label per concept and quoted span: one concept can be named at several places,
+        // and the caller decides which concept a span belongs to.
+        let mut best: HashMap<(ConceptIndex, (usize, usize)), LexicalHit> = HashMap::new();
         for (label_id, hits) in matched {
             let label = &self.labels[label_id as usize];
             let Some(hit) = self.score_label(label, label_id, &hits, tokens) else {
                 continue;
             };
-            match best.get(&label.concept) {
+            match best.get(&(label.concept, hit.span)) {
                 Some(existing) if existing.score >= hit.score => {}
                 _ => {
-                    best.insert(label.concept, hit);
+                    best.insert((label.concept, hit.span), hit);
                 }
             }
         }
@@ -291,7 +327,9 @@ impl LabelIndex {
             if weight > 0.0 {
                 let idf = self.idf[label.terms[slot] as usize];
                 bm25 += weight * idf * (K1 + 1.0) / (1.0 + K1 * norm);
-                matched_idf += weight * idf;
+                // Coverage counts a corrected word fully; its lower weight shows in the score
+                // and in `corrected`.
+                matched_idf += idf;
                 corrected |= weight < 1.0;
             }
         }
@@ -303,7 +341,8 @@ impl LabelIndex {
         let distinct = term_weight.iter().filter(|w| **w > 0.0).count();
         let (lo, hi, in_order) = smallest_window(&mut occurrences, distinct);
         let width = tokens[lo..=hi].iter().filter(|t| !t.stop).count();
-        let compact = width <= distinct + 1;
+        let gap = width.saturating_sub(distinct);
+        let compact = gap <= 1;
         let mut score = bm25 * (0.4 + 0.6 * coverage);
         if distinct >= 2 && compact {
             score += 0.75 * distinct as f32 * if in_order { 1.0 } else { 0.6 };
@@ -316,12 +355,18 @@ impl LabelIndex {
             score,
             coverage,
             compact,
+            gap,
             label_kind: label.kind,
             label_ordinal: label.ordinal,
             label_len: label.terms.len(),
             span: (tokens[lo].start, tokens[hi].end),
             corrected,
             label_idf: total_idf,
+            query_matched: {
+                let mut positions: Vec<usize> = occurrences.iter().map(|(p, _)| *p).collect();
+                positions.dedup();
+                positions.len()
+            },
         })
     }
 }

@@ -38,7 +38,7 @@ pub use resolve::{ExpandedSkill, OccupationExpansion};
 use lexical::LabelIndex;
 
 /// Bumped whenever the cached layout or the build logic changes, so old caches are ignored.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 4;
 
 /// Versions of the bundled data, for responses that must name them.
 pub const DATA_VERSIONS: &[(&str, &str)] = &[

@@ -200,6 +200,8 @@ impl Scheme {
         let scheme = crate::concept::scheme_of(id);
         match self {
             Self::Noc => scheme == "noc" || scheme == "noc2016",
+            // OaSIS profiles are NOC unit groups (`21231.00`) besides its descriptors.
+            Self::Oasis => scheme == "oasis" || scheme == "noc",
             Self::Onet => scheme == "onet" || scheme == "unspsc",
             other => scheme == other.name(),
         }
@@ -498,7 +500,15 @@ impl Collector<'_> {
     }
 
     fn text_field(&mut self, field: &str, input: &str, whole: bool, achievement: Option<&str>) {
-        let matches = self.taxonomy.extract(input, &self.options);
+        // Tags are keywords people type ("teamwork", "cybersecurity"): worth typo and compound
+        // tolerance. Titles and prose are matched as written.
+        let is_tag =
+            field.contains(".tag[") || field.contains(".tags[") || field.contains(".keywords[");
+        let options = ExtractOptions {
+            typo_tolerance: is_tag || self.options.typo_tolerance,
+            ..self.options
+        };
+        let matches = self.taxonomy.extract(input, &options);
         let mut covered: Vec<(usize, usize)> = Vec::new();
         for m in &matches {
             covered.push((m.span.start, m.span.end));

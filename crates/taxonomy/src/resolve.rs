@@ -213,15 +213,20 @@ impl Taxonomy {
     ) -> Option<OccupationExpansion> {
         let concept = self.concept(occupation)?;
         let reached = self.related_occupations(occupation);
-        let esco: Vec<(ConceptIndex, f32)> = reached
-            .iter()
-            .copied()
-            .filter(|(c, _)| {
-                self.data.concepts[*c as usize]
-                    .id
-                    .starts_with("esco:occupation/")
-            })
-            .collect();
+        // An ESCO occupation has its own list; crosswalks are only for the other schemes.
+        let esco: Vec<(ConceptIndex, f32)> = if concept.id.starts_with("esco:occupation/") {
+            vec![(occupation, 1.0)]
+        } else {
+            reached
+                .iter()
+                .copied()
+                .filter(|(c, _)| {
+                    self.data.concepts[*c as usize]
+                        .id
+                        .starts_with("esco:occupation/")
+                })
+                .collect()
+        };
         let total: f32 = esco.iter().map(|(_, w)| w).sum();
         let mut votes: HashMap<ConceptIndex, (f32, Vec<ConceptIndex>)> = HashMap::new();
         for &(esco_occupation, weight) in &esco {

@@ -1,10 +1,6 @@
 //! Text normalisation shared by the label index and every query: tokens keep their byte span in
 //! the original text (so evidence can quote it) and carry a stemmed key for matching.
 
-use std::sync::OnceLock;
-
-use rust_stemmers::{Algorithm, Stemmer};
-
 /// One word of an input text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -18,11 +14,6 @@ pub struct Token {
     pub key: String,
     /// A function word that carries no skill meaning on its own.
     pub stop: bool,
-}
-
-fn stemmer() -> &'static Stemmer {
-    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
-    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
 }
 
 // Small on purpose: words such as "use", "work" or "data" are meaningful parts of skill labels.
@@ -70,17 +61,61 @@ fn fold_spelling(word: &str) -> String {
     word.to_owned()
 }
 
-/// The matching key of one lower-cased word.
+/// The matching key of one lower-cased word: a conservative stem that folds inflection
+/// (plurals, -ing, -ed) and a few derivations that name the same skill ("management" ~
+/// "manage", "analysis" ~ "analyse", "organisation" ~ "organise"). Deliberately lighter than
+/// Porter/Snowball, which conflate "experience" with "experiment" and "organisation" with "organ".
 pub fn key_of(surface: &str) -> String {
     if surface.len() <= 3 || !surface.chars().all(|c| c.is_ascii_alphabetic()) {
         return surface.to_owned();
     }
-    let stem = stemmer().stem(surface).into_owned();
-    // Snowball keeps "analysi"/"hypothesi" apart from "analys"/"hypothes"; fold them.
-    match stem.strip_suffix('i') {
-        Some(base) if base.len() >= 5 && base.ends_with('s') => base.to_owned(),
-        _ => stem,
+    let mut word = surface.to_owned();
+    // Plurals and third-person -s.
+    if let Some(base) = word.strip_suffix("ies").filter(|b| b.len() >= 3) {
+        word = format!("{base}y");
+    } else if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|s| word.ends_with(s))
+    {
+        word.truncate(word.len() - 2);
+    } else if word.ends_with('s') && !["ss", "us", "is"].iter().any(|s| word.ends_with(s)) {
+        word.pop();
     }
+    // Derivations that keep the meaning of the verb.
+    if let Some(base) = word.strip_suffix("ysis") {
+        word = format!("{base}yse");
+    } else if let Some(base) = word.strip_suffix("isation") {
+        word = format!("{base}ise");
+    } else if let Some(base) = word.strip_suffix("ation").filter(|b| b.len() >= 4) {
+        word = format!("{base}ate");
+    } else if let Some(base) = word
+        .strip_suffix("ment")
+        .filter(|b| b.len() >= 5 && !b.ends_with(['a', 'i', 'o', 'u']))
+    {
+        word = base.to_owned();
+    }
+    // Inflection: -ing, -ed; then undo the doubled consonant ("planning" -> "plan").
+    let mut stripped = false;
+    for suffix in ["ing", "ed"] {
+        if let Some(base) = word.strip_suffix(suffix) {
+            if base.len() >= 4 && base.chars().any(|c| "aeiouy".contains(c)) {
+                word = base.to_owned();
+                stripped = true;
+                break;
+            }
+        }
+    }
+    if stripped {
+        let bytes = word.as_bytes();
+        let n = bytes.len();
+        if n >= 2 && bytes[n - 1] == bytes[n - 2] && !b"aeiouylsz".contains(&bytes[n - 1]) {
+            word.pop();
+        }
+    }
+    if word.len() > 3 && word.ends_with('e') {
+        word.pop();
+    }
+    word
 }
 
 fn is_word_char(c: char) -> bool {
@@ -196,6 +231,25 @@ mod tests {
         );
         assert_eq!(key_of("analyse"), tokens[0].key);
         assert_eq!(key_of("analysis"), key_of("analyses"));
+        for (a, b) in [
+            ("management", "manage"),
+            ("managing", "manages"),
+            ("planning", "plan"),
+            ("programming", "program"),
+            ("technologies", "technology"),
+            ("organisation", "organised"),
+            ("processes", "process"),
+            ("communication", "communicate"),
+        ] {
+            assert_eq!(key_of(a), key_of(b), "{a} ~ {b}");
+        }
+        for (a, b) in [
+            ("experience", "experiment"),
+            ("organisation", "organ"),
+            ("business", "busy"),
+        ] {
+            assert_ne!(key_of(a), key_of(b), "{a} !~ {b}");
+        }
         assert_eq!(tokens[5].key, key_of("organisation"));
         assert!(tokens[3].stop);
     }

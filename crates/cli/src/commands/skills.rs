@@ -122,7 +122,7 @@ fn load(args: &SkillsArgs) -> anyhow::Result<Taxonomy> {
     .context("loading the taxonomy")?;
     if let Some(problem) = &taxonomy.load_report().cache_error {
         eprintln!(
-            "skillproof: warning: taxonomy cache not written ({problem}); the next start will rebuild it"
+            "skillproof: warning: taxonomy cache not written ({problem})?; the next start will rebuild it"
         );
     }
     Ok(taxonomy)
@@ -178,6 +178,7 @@ pub(crate) fn run(args: SkillsArgs) -> anyhow::Result<Status> {
             match format {
                 Format::Json => print_json(&mapped)?,
                 Format::Text => {
+                    let mut out = std::io::stdout().lock();
                     for skill in &mapped.skills {
                         let first = skill.evidence.first();
                         let detail = first
@@ -193,29 +194,31 @@ pub(crate) fn run(args: SkillsArgs) -> anyhow::Result<Status> {
                                     .or_else(|| e.resolved_by.clone())
                             })
                             .unwrap_or_default();
-                        println!(
+                        writeln!(
+                            out,
                             "{:<10} {:.2}  {:<48} {}  {}",
                             format!("{:?}", skill.method).to_lowercase(),
                             skill.confidence,
                             skill.id,
                             skill.label,
                             detail
-                        );
+                        )?;
                     }
                     for alignment in &mapped.alignments {
                         if !matches!(
                             alignment.outcome,
                             taxonomy::AlignmentOutcome::Resolved { .. }
                         ) {
-                            println!(
+                            writeln!(
+                                out,
                                 "alignment  {}: {}",
                                 alignment.field,
                                 serde_json::to_string(&alignment.outcome)?
-                            );
+                            )?;
                         }
                     }
                     for phrase in &mapped.unmapped {
-                        println!("unmapped   {}: {:?}", phrase.field, phrase.text);
+                        writeln!(out, "unmapped   {}: {:?}", phrase.field, phrase.text)?;
                     }
                 }
             }
@@ -238,17 +241,20 @@ pub(crate) fn run(args: SkillsArgs) -> anyhow::Result<Status> {
             match format {
                 Format::Json => print_json(&spec)?,
                 Format::Text => {
+                    let mut out = std::io::stdout().lock();
                     if let Some(title) = &spec.title {
-                        println!("title       {title}");
+                        writeln!(out, "title       {title}")?;
                     }
                     if let Some(occupation) = &spec.occupation {
-                        println!(
+                        writeln!(
+                            out,
                             "occupation  {} {} ({:.2})",
                             occupation.id, occupation.label, occupation.confidence
-                        );
+                        )?;
                     }
                     if let Some(location) = &spec.location {
-                        println!(
+                        writeln!(
+                            out,
                             "location    {} {} ({:?}){}",
                             location.region.code,
                             location.region.name,
@@ -257,7 +263,7 @@ pub(crate) fn run(args: SkillsArgs) -> anyhow::Result<Status> {
                                 .radius_km
                                 .map(|r| format!(" within {r} km"))
                                 .unwrap_or_default()
-                        );
+                        )?;
                     }
                     for (name, list) in [
                         ("required", &spec.required),
@@ -271,17 +277,19 @@ pub(crate) fn run(args: SkillsArgs) -> anyhow::Result<Status> {
                                 .map(|s| format!("\"{}\"", s.text))
                                 .or_else(|| skill.input.clone())
                                 .unwrap_or_default();
-                            println!(
+                            writeln!(
+                                out,
                                 "{name:<11} {:.2} {:<48} {}  [{:?}] {}",
                                 skill.confidence, skill.id, skill.label, skill.source, evidence
-                            );
+                            )?;
                         }
                     }
                     for item in &spec.unresolved {
-                        println!(
+                        writeln!(
+                            out,
                             "unresolved  {}: {:?} ({})",
                             item.field, item.input, item.reason
-                        );
+                        )?;
                     }
                 }
             }
@@ -365,15 +373,21 @@ fn lookup(
     match format {
         Format::Json => print_json(&json!({"query": query, "results": results}))?,
         Format::Text => {
+            let mut out = std::io::stdout().lock();
             for result in &results {
-                println!(
+                writeln!(
+                    out,
                     "{}  {}  [{}]",
                     result["id"].as_str().unwrap_or(""),
                     result["label"].as_str().unwrap_or(""),
                     result["kind"].as_str().unwrap_or("")
-                );
+                )?;
                 if let Some(confidence) = result.get("confidence") {
-                    println!("  matched      {} ({confidence})", result["matched_label"]);
+                    writeln!(
+                        out,
+                        "  matched      {} ({confidence})",
+                        result["matched_label"]
+                    )?;
                 }
                 let alts: Vec<&str> = result["alt_labels"]
                     .as_array()
@@ -383,14 +397,15 @@ fn lookup(
                     .take(8)
                     .collect();
                 if !alts.is_empty() {
-                    println!("  also         {}", alts.join("; "));
+                    writeln!(out, "  also         {}", alts.join("; "))?;
                 }
                 for parent in result["parents"].as_array().into_iter().flatten() {
-                    println!(
+                    writeln!(
+                        out,
                         "  parent       {}  {}",
                         parent["id"].as_str().unwrap_or(""),
                         parent["label"].as_str().unwrap_or("")
-                    );
+                    )?;
                 }
                 for n in result["crosswalk"]
                     .as_array()
@@ -398,14 +413,15 @@ fn lookup(
                     .flatten()
                     .take(12)
                 {
-                    println!(
+                    writeln!(
+                        out,
                         "  {:<12} {}  {}  ({}, {})",
                         n["relation"].as_str().unwrap_or(""),
                         n["id"].as_str().unwrap_or(""),
                         n["label"].as_str().unwrap_or(""),
                         n["source"].as_str().unwrap_or(""),
                         n["confidence"]
-                    );
+                    )?;
                 }
             }
         }
