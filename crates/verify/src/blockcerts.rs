@@ -153,6 +153,9 @@ fn verify_certificate(
         );
         return;
     }
+    if !check_proof_dates(object, &merkle, report) {
+        return;
+    }
     let mut unsecured = object.clone();
     unsecured.remove(member);
     let canonical = match session.canonical_nquads(&Value::Object(unsecured)) {
@@ -226,6 +229,33 @@ fn verify_certificate(
             Outcome::AnchorNotChecked,
         );
     }
+}
+
+/// A Merkle proof's `created` must be a date-time with a time zone. VC 2.0 makes that a
+/// rule (XSD dateTimeStamp: cert-verifier-js rejects `mocknet-vc-v2-invalid-date-format`);
+/// VC 1.1 Blockcerts issuers wrote local times (the Sepolia sample), so there it is a warning.
+fn check_proof_dates(
+    object: &Map<String, Value>,
+    merkle: &[&Map<String, Value>],
+    report: &mut VerificationReport,
+) -> bool {
+    let strict = data_model::vc_version(object) == Ok(data_model::VcVersion::V2);
+    for (index, proof) in merkle.iter().enumerate() {
+        let Some(created) = proof.get("created") else {
+            continue;
+        };
+        let problem = match created.as_str().map(parse_datetime) {
+            Some(Ok(_)) => continue,
+            Some(Err(problem)) => format!("Merkle proof {index}: created: {problem}"),
+            None => format!("Merkle proof {index}: created is not a date-time string"),
+        };
+        if strict {
+            report.record(Check::fail(CheckKind::Parse, problem), Outcome::Malformed);
+            return false;
+        }
+        report.note(Check::warn(CheckKind::Parse, problem));
+    }
+    true
 }
 
 /// Issuer and names for the report: v3 is a VC; v2 an OB 2.0 assertion with an embedded
