@@ -207,10 +207,14 @@ pub fn build_resolver(
     Ok(resolver)
 }
 
-/// Every `EXPECTED.json` under `tests/fixtures/`, sorted.
+/// The fixture folders whose `EXPECTED.json` files state verification outcomes (other
+/// folders, such as `taxonomy/`, use their own expectation formats).
+pub const VERIFICATION_FIXTURE_ROOTS: &[&str] = &["vectors", "reference-issued", "baked"];
+
+/// Every verification `EXPECTED.json` under the [`VERIFICATION_FIXTURE_ROOTS`], sorted.
 pub fn expected_files() -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut stack = vec![fixtures_dir()];
+    let mut stack: Vec<PathBuf> = VERIFICATION_FIXTURE_ROOTS.iter().map(|root| fixtures_dir().join(root)).collect();
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
             let path = entry?.path();

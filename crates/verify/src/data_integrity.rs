@@ -103,13 +103,7 @@ pub(crate) fn verify_proofs(
         None => {
             // Pipeline order: an unknown context or data loss is reported before the
             // missing proof.
-            let mut hasher = DocumentHasher::new(session, document);
-            if let Err(error) = hasher.rdf_hash(&[]) {
-                report.record(
-                    Check::fail(CheckKind::Context, format!("JSON-LD: {error}")),
-                    jsonld_outcome(&error),
-                );
-            }
+            check_rdf_contexts(&mut DocumentHasher::new(session, document), report);
             report.record(
                 Check::fail(CheckKind::Signature, "the document carries no proof"),
                 Outcome::NoProof,
@@ -291,6 +285,21 @@ fn read_proof<'a>(
 /// RDF suites need every context pinned and expansion without data loss; that is checked
 /// once by canonicalizing the unsecured document. JCS needs no JSON-LD processing, but its
 /// context URLs must still be pinned: we never read meaning from an unknown context.
+/// Canonicalizes the unsecured document once (the result is memoized for the proofs) and
+/// records whether every context was pinned and expansion lost nothing.
+fn check_rdf_contexts(hasher: &mut DocumentHasher, report: &mut VerificationReport) -> bool {
+    match hasher.rdf_hash(&[]) {
+        Ok(_) => {
+            report.note(Check::pass(CheckKind::Context, "every context is pinned and expansion loses nothing"));
+            true
+        }
+        Err(error) => {
+            report.record(Check::fail(CheckKind::Context, format!("JSON-LD: {error}")), jsonld_outcome(&error));
+            false
+        }
+    }
+}
+
 fn check_contexts(
     session: &Session<'_>,
     document: &Map<String, Value>,
@@ -299,22 +308,7 @@ fn check_contexts(
     report: &mut VerificationReport,
 ) -> bool {
     if proofs.iter().any(|proof| proof.suite.uses_rdf()) {
-        return match hasher.rdf_hash(&[]) {
-            Ok(_) => {
-                report.note(Check::pass(
-                    CheckKind::Context,
-                    "every context is pinned and expansion loses nothing",
-                ));
-                true
-            }
-            Err(error) => {
-                report.record(
-                    Check::fail(CheckKind::Context, format!("JSON-LD: {error}")),
-                    jsonld_outcome(&error),
-                );
-                false
-            }
-        };
+        return check_rdf_contexts(hasher, report);
     }
     let unknown: Vec<&str> = contexts(document)
         .iter()

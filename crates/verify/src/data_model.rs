@@ -199,9 +199,11 @@ pub(crate) fn check_presentation(
     };
     for member in members {
         match member {
-            Value::String(_) if encoding == PresentationEncoding::Jwt => {}
+            // VC-JWT presentations carry JWT strings; VC 1.1 allowed them in JSON-LD too.
+            Value::String(_) if encoding == PresentationEncoding::Jwt || version == VcVersion::V1 => {}
             Value::Object(credential)
-                if has_type(credential, "VerifiableCredential") || has_type(credential, "EnvelopedVerifiableCredential") => {}
+                if has_type(credential, "VerifiableCredential")
+                    || has_type(credential, "EnvelopedVerifiableCredential") => {}
             Value::Object(_) => {
                 return Err("each verifiableCredential must be typed VerifiableCredential or EnvelopedVerifiableCredential".to_owned());
             }

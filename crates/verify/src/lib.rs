@@ -299,8 +299,10 @@ fn verify_document(
         return report;
     }
     // JSON-LD of another kind (a capability, a DID document) is well-formed but not ours to
-    // verify; plain JSON that claims nothing is malformed as a credential.
-    let linked_data = object.contains_key("@context") || object.contains_key("proof");
+    // verify. A document on the VC base context that is neither a credential nor a
+    // presentation breaks the data model, and plain JSON that claims nothing is malformed.
+    let claims_vc_model = data_model::vc_version(object).is_ok();
+    let linked_data = !claims_vc_model && (object.contains_key("@context") || object.contains_key("proof"));
     let mut report = VerificationReport::new(Format::Unknown, container);
     report.record(
         Check::fail(
