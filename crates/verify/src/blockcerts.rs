@@ -11,9 +11,9 @@
 //! certificate to its issuer and everything else (Merkle integrity included) passes, the
 //! issuer's signature vouches for it and the unchecked anchor is only a warning.
 //!
-//! Status is not consulted: in the Blockcerts pipeline status follows the anchor, and until
-//! the anchor ties the certificate to its issuer, the issuer's revocation list says nothing
-//! about it.
+//! Status is always checked (v3: `credentialStatus`; v2: the issuer's `revocationList`):
+//! when an issuer signature vouches for the certificate, a revocation must not go unseen,
+//! and a revoked certificate is better reported as revoked than as merely unanchored.
 
 use std::sync::Arc;
 
@@ -196,10 +196,7 @@ fn verify_certificate(
     }
     let signed_by_issuer = verify_signatures_alongside(session, object, proofs, report);
     check_validity(session, object, report);
-    report.note(Check::skip(
-        CheckKind::Status,
-        "status not consulted: it follows the blockchain anchor, which was not checked",
-    ));
+    check_status(session, object, report);
     let anchors = if anchors.is_empty() {
         "no anchor is named".to_owned()
     } else {
@@ -701,6 +698,19 @@ fn verify_signatures_alongside(
     report.outcome == Outcome::Verified
 }
 
+/// v3: the VC `credentialStatus`; v2: `badge.issuer.revocationList` listing the assertion id.
+fn check_status(session: &Session<'_>, object: &Map<String, Value>, report: &mut VerificationReport) {
+    let v2_issuer = object.get("badge").and_then(|badge| badge.get("issuer")).and_then(Value::as_object);
+    match v2_issuer {
+        Some(issuer) => {
+            let issuer_id = string_member(issuer, "id").unwrap_or_default();
+            let assertion_id = string_member(object, "id").unwrap_or_default();
+            crate::ob2::check_revocation_list(session, issuer, &[issuer_id], assertion_id, report);
+        }
+        None => crate::status::check_status(session, object, report),
+    }
+}
+
 /// v3: `validFrom`/`issuanceDate`, `validUntil`/`expirationDate`; v2: `issuedOn`, `expires`.
 fn check_validity(
     session: &Session<'_>,
@@ -1043,7 +1053,7 @@ mod tests {
 
     /// A VC 2.0 credential with a mocknet `merkle-proof-2019` proof computed by our own
     /// canonicalization, optionally co-signed with Ed25519 by `signer`.
-    fn merkle_certificate(issuer_key: &[u8; 32], signer: Option<&[u8; 32]>) -> Value {
+    fn merkle_certificate(issuer_key: &[u8; 32], signer: Option<&[u8; 32]>, status: Option<Value>) -> Value {
         use ed25519_dalek::SigningKey;
         let verifier = crate::Verifier::new(Arc::new(crate::OfflineResolver));
         let (issuer, _) = crate::signing::did_key(&SigningKey::from_bytes(issuer_key));
@@ -1054,6 +1064,14 @@ mod tests {
             "validFrom": "2024-01-01T00:00:00Z",
             "credentialSubject": {"id": "did:example:earner", "name": "Earner"}
         });
+        if let Some(status) = status {
+            document["id"] = json!("urn:uuid:00000000-0000-4000-8000-00000000b10c");
+            document["credentialStatus"] = status;
+            document["@context"] = json!([
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+            ]);
+        }
         let now = time::OffsetDateTime::UNIX_EPOCH;
         let options = crate::VerifyOptions::at(now);
         let session = Session {
@@ -1107,7 +1125,12 @@ mod tests {
 
     #[track_caller]
     fn check_certificate(document: &Value, expected: Outcome) {
-        let verifier = crate::Verifier::new(Arc::new(crate::OfflineResolver));
+        check_certificate_with(document, Arc::new(crate::OfflineResolver), expected);
+    }
+
+    #[track_caller]
+    fn check_certificate_with(document: &Value, resolver: Arc<dyn crate::Resolver>, expected: Outcome) {
+        let verifier = crate::Verifier::new(resolver);
         let now = time::OffsetDateTime::from_unix_timestamp(1_767_225_600).expect("instant");
         let report = verifier.verify(
             document.to_string().as_bytes(),
@@ -1120,20 +1143,42 @@ mod tests {
     #[test]
     fn merkle_integrity_alone_is_never_verified() {
         let issuer = [7u8; 32];
-        let plain = merkle_certificate(&issuer, None);
+        let plain = merkle_certificate(&issuer, None, None);
         check_certificate(&plain, Outcome::AnchorNotChecked);
         let mut tampered = plain.clone();
         tampered["credentialSubject"]["name"] = json!("Someone Else");
         check_certificate(&tampered, Outcome::InvalidSignature);
         // Co-signed by the issuer's own key: the signature vouches, the anchor only warns.
-        let signed = merkle_certificate(&issuer, Some(&issuer));
+        let signed = merkle_certificate(&issuer, Some(&issuer), None);
         check_certificate(&signed, Outcome::Verified);
         let mut tampered = signed.clone();
         tampered["credentialSubject"]["name"] = json!("Someone Else");
         check_certificate(&tampered, Outcome::InvalidSignature);
         // Co-signed by a key that is not the issuer's.
-        let stranger = merkle_certificate(&issuer, Some(&[9u8; 32]));
+        let stranger = merkle_certificate(&issuer, Some(&[9u8; 32]), None);
         check_certificate(&stranger, Outcome::UnboundKey);
+    }
+
+    /// An issuer signature makes a certificate verifiable without its anchor, so its status
+    /// must be checked like any credential's: revoked or unknown is never verified.
+    #[test]
+    fn an_issuer_signed_certificate_is_still_checked_for_revocation() {
+        let issuer = [7u8; 32];
+        let list_url = "https://issuer.example/revocations";
+        let status = json!({"id": list_url, "type": "1EdTechRevocationList"});
+        let signed = merkle_certificate(&issuer, Some(&issuer), Some(status));
+        check_certificate(&signed, Outcome::StatusUnknown);
+        let mut revoking = crate::StaticResolver::new();
+        revoking.insert_json(
+            list_url,
+            json!({"id": list_url, "revokedCredentials": [{"id": "urn:uuid:00000000-0000-4000-8000-00000000b10c"}]})
+                .to_string()
+                .into_bytes(),
+        );
+        check_certificate_with(&signed, Arc::new(revoking), Outcome::Revoked);
+        let mut clear = crate::StaticResolver::new();
+        clear.insert_json(list_url, json!({"id": list_url, "revokedCredentials": []}).to_string().into_bytes());
+        check_certificate_with(&signed, Arc::new(clear), Outcome::Verified);
     }
 
     #[test]
