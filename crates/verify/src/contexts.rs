@@ -73,11 +73,25 @@ mod tests {
             "/../../index-data/contexts/manifest.json"
         )))
         .expect("manifest is JSON");
-        assert!(PINNED_CONTEXTS.len() >= 52, "the manifest lists at least 52 contexts");
+        assert!(
+            PINNED_CONTEXTS.len() >= 52,
+            "the manifest lists at least 52 contexts"
+        );
         for context in PINNED_CONTEXTS.iter().filter(|context| !context.alternate) {
-            let expected = manifest[context.url]["sha256"].as_str().expect("manifest sha256");
-            assert_eq!(hex::encode(Sha256::digest(context.bytes)), expected, "{}", context.url);
-            assert!(serde_json::from_slice::<Value>(context.bytes).is_ok(), "{} is not JSON", context.url);
+            let expected = manifest[context.url]["sha256"]
+                .as_str()
+                .expect("manifest sha256");
+            assert_eq!(
+                hex::encode(Sha256::digest(context.bytes)),
+                expected,
+                "{}",
+                context.url
+            );
+            assert!(
+                serde_json::from_slice::<Value>(context.bytes).is_ok(),
+                "{} is not JSON",
+                context.url
+            );
         }
         let pinned = PinnedContexts::shared();
         for url in [

@@ -510,8 +510,8 @@ fn verify_one(
             }
         }
     }
-    if let Some(created) = proof.created {
-        if created > session.now() + CLOCK_SKEW {
+    if let Some(created) = proof.created
+        && created > session.now() + CLOCK_SKEW {
             fail(
                 report,
                 CheckKind::Validity,
@@ -519,9 +519,8 @@ fn verify_one(
                 Outcome::NotYetValid,
             );
         }
-    }
-    if let Some(expires) = proof.expires {
-        if expires < session.now() {
+    if let Some(expires) = proof.expires
+        && expires < session.now() {
             fail(
                 report,
                 CheckKind::Validity,
@@ -529,7 +528,6 @@ fn verify_one(
                 Outcome::Expired,
             );
         }
-    }
     ProofVerdict {
         outcome,
         signature_valid: true,

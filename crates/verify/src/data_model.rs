@@ -273,11 +273,10 @@ pub(crate) fn validity_window(document: &Map<String, Value>) -> Result<ValidityW
     let ends = [read("validUntil")?, read("expirationDate")?];
     let not_before = starts.into_iter().flatten().max();
     let not_after = ends.into_iter().flatten().min();
-    if let (Some(start), Some(end)) = (not_before, not_after) {
-        if end < start {
+    if let (Some(start), Some(end)) = (not_before, not_after)
+        && end < start {
             return Err("the credential ends before it starts".to_owned());
         }
-    }
     Ok(ValidityWindow {
         not_before,
         not_after,

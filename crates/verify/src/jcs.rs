@@ -53,11 +53,10 @@ pub(crate) fn sha256_of_object(
             (key.as_str(), value)
         })
         .collect();
-    if let Some(context) = context_override {
-        if !object.contains_key("@context") {
+    if let Some(context) = context_override
+        && !object.contains_key("@context") {
             entries.push(("@context", context));
         }
-    }
     write_entries(entries, &mut hasher);
     hasher.finalize().into()
 }

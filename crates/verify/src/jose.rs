@@ -271,22 +271,20 @@ fn complete_from_claims(credential: &mut Map<String, Value>, claims: &Claims<'_>
         credential.insert("id".to_owned(), Value::String(id.to_owned()));
     }
     let v1 = data_model::vc_version(credential) == Ok(data_model::VcVersion::V1);
-    if v1 && !credential.contains_key("issuanceDate") {
-        if let Some(not_before) = claims.not_before {
+    if v1 && !credential.contains_key("issuanceDate")
+        && let Some(not_before) = claims.not_before {
             credential.insert(
                 "issuanceDate".to_owned(),
                 Value::String(format_datetime(not_before)),
             );
         }
-    }
-    if v1 && !credential.contains_key("expirationDate") {
-        if let Some(expires) = claims.expires {
+    if v1 && !credential.contains_key("expirationDate")
+        && let Some(expires) = claims.expires {
             credential.insert(
                 "expirationDate".to_owned(),
                 Value::String(format_datetime(expires)),
             );
         }
-    }
     if let (Some(subject), Some(Value::Object(credential_subject))) =
         (claims.subject, credential.get_mut("credentialSubject"))
     {
@@ -375,7 +373,9 @@ fn verify_presentation_jwt(
     let Some(presentation) = presentation.as_object() else {
         return report;
     };
-    if let Err(problem) = data_model::check_presentation(presentation, data_model::PresentationEncoding::Jwt) {
+    if let Err(problem) =
+        data_model::check_presentation(presentation, data_model::PresentationEncoding::Jwt)
+    {
         report.record(Check::fail(CheckKind::Parse, problem), Outcome::Malformed);
         return report;
     }
@@ -504,8 +504,8 @@ fn judge_jws(
         );
         return Outcome::Malformed;
     }
-    if let Some(token_type) = string_member(&jws.header, "typ") {
-        if !ALLOWED_TYPES.contains(&token_type) {
+    if let Some(token_type) = string_member(&jws.header, "typ")
+        && !ALLOWED_TYPES.contains(&token_type) {
             report.record(
                 Check::fail(
                     CheckKind::Parse,
@@ -515,7 +515,6 @@ fn judge_jws(
             );
             return Outcome::Malformed;
         }
-    }
     let header_key = match jws.header.get("jwk") {
         None => None,
         Some(Value::Object(jwk)) => match decode_jwk(jwk) {
@@ -732,16 +731,14 @@ fn check_claims(
     report: &mut VerificationReport,
 ) {
     let mut mismatches = Vec::new();
-    if let (Some(iss), Some(issuer)) = (claims.issuer, data_model::issuer_id(credential)) {
-        if iss != issuer {
+    if let (Some(iss), Some(issuer)) = (claims.issuer, data_model::issuer_id(credential))
+        && iss != issuer {
             mismatches.push(format!("iss {iss} ≠ issuer {issuer}"));
         }
-    }
-    if let (Some(jti), Some(id)) = (claims.jwt_id, string_member(credential, "id")) {
-        if jti != id {
+    if let (Some(jti), Some(id)) = (claims.jwt_id, string_member(credential, "id"))
+        && jti != id {
             mismatches.push(format!("jti {jti} ≠ id {id}"));
         }
-    }
     match (
         claims.subject,
         data_model::subjects(credential).find_map(|subject| string_member(subject, "id")),
@@ -786,8 +783,8 @@ fn check_claims(
 }
 
 fn check_time_claims(session: &Session<'_>, claims: &Claims<'_>, report: &mut VerificationReport) {
-    if let Some(not_before) = claims.not_before {
-        if not_before > session.now() + CLOCK_SKEW {
+    if let Some(not_before) = claims.not_before
+        && not_before > session.now() + CLOCK_SKEW {
             report.record(
                 Check::fail(
                     CheckKind::Validity,
@@ -796,9 +793,8 @@ fn check_time_claims(session: &Session<'_>, claims: &Claims<'_>, report: &mut Ve
                 Outcome::NotYetValid,
             );
         }
-    }
-    if let Some(expires) = claims.expires {
-        if expires < session.now() {
+    if let Some(expires) = claims.expires
+        && expires < session.now() {
             report.record(
                 Check::fail(
                     CheckKind::Validity,
@@ -807,5 +803,4 @@ fn check_time_claims(session: &Session<'_>, claims: &Claims<'_>, report: &mut Ve
                 Outcome::Expired,
             );
         }
-    }
 }

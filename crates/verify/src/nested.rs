@@ -50,7 +50,10 @@ pub(crate) fn verify_members(
                 .first_failure()
                 .map(|check| check.detail.clone())
                 .unwrap_or_default();
-            let check = Check::fail(CheckKind::Nested, format!("{label}: {} ({why})", member_report.outcome));
+            let check = Check::fail(
+                CheckKind::Nested,
+                format!("{label}: {} ({why})", member_report.outcome),
+            );
             // The container's own failures (its proof, its holder) come first; a member's
             // failure decides the outcome only when the container itself is sound so far.
             if report.outcome == Outcome::Verified {

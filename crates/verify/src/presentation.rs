@@ -30,7 +30,9 @@ pub(crate) fn verify(
         );
         return report;
     };
-    if let Err(problem) = data_model::check_presentation(presentation, data_model::PresentationEncoding::JsonLd) {
+    if let Err(problem) =
+        data_model::check_presentation(presentation, data_model::PresentationEncoding::JsonLd)
+    {
         report.record(Check::fail(CheckKind::Parse, problem), Outcome::Malformed);
         return report;
     }

@@ -136,10 +136,10 @@ impl VerificationReport {
     pub fn into_verified(
         self,
         verified_at: time::OffsetDateTime,
-    ) -> Result<Verified<VerifiedDocument>, VerificationReport> {
+    ) -> Result<Verified<VerifiedDocument>, Box<VerificationReport>> {
         let sealed = self.seal();
         let Some(document) = sealed.document.clone().filter(|_| sealed.is_verified()) else {
-            return Err(sealed);
+            return Err(Box::new(sealed));
         };
         let summary = VerificationSummary {
             format: sealed.format,

@@ -46,10 +46,11 @@ impl<'a> Session<'a> {
         self.engine.keys.lookup(request, self.resolver)
     }
 
-    /// RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded with pinned contexts only.
+    /// RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded with pinned contexts only,
+    /// within the reference stack's canonicalization work limits (what jsonld.js + rdf-canonize
+    /// refuse, we refuse).
     pub(crate) fn canonical_nquads(&self, document: &Value) -> Result<String, jsonld::Error> {
-        let dataset = self.engine.jsonld.to_rdf(document)?;
-        jsonld::canonicalize(&dataset, self.engine.limits.max_canon_hndq_calls)
+        self.engine.jsonld.canonical_nquads(document)
     }
 
     /// The same session, one nesting level deeper (`None` past the limit).

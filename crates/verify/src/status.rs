@@ -33,10 +33,13 @@ pub(crate) struct VerifiedStatusList {
     window: crate::data_model::ValidityWindow,
 }
 
+/// A status list's URL and the SHA-256 of the body it answered with.
+type ListKey = (String, [u8; 32]);
+
 /// Verified lists, shared across calls: a batch of credentials from one issuer verifies its
 /// list once.
 pub(crate) struct StatusListCache {
-    lists: Mutex<lru::LruCache<(String, [u8; 32]), Arc<VerifiedStatusList>>>,
+    lists: Mutex<lru::LruCache<ListKey, Arc<VerifiedStatusList>>>,
 }
 
 impl StatusListCache {

@@ -648,11 +648,10 @@ pub(crate) fn did_web_document_url(did: &str) -> Result<String, String> {
             "{did:?}: did:web needs a domain name, not {host:?}"
         ));
     }
-    if let Some(port) = port {
-        if port.is_empty() || port.len() > 5 || !port.bytes().all(|byte| byte.is_ascii_digit()) {
+    if let Some(port) = port
+        && (port.is_empty() || port.len() > 5 || !port.bytes().all(|byte| byte.is_ascii_digit())) {
             return Err(format!("{did:?}: bad port {port:?}"));
         }
-    }
     let path: Vec<&str> = segments.collect();
     let path_is_safe = path.iter().all(|segment| {
         !segment.is_empty()
