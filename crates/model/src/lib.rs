@@ -8,7 +8,12 @@
 #![warn(missing_docs)]
 
 mod outcome;
+mod record;
 mod verified;
 
 pub use outcome::{Check, CheckKind, CheckResult, Container, Format, Outcome, ProofSummary};
+pub use record::{
+    AchievementRef, CredentialKind, CredentialRecord, DemandKind, DemandRecord, EarnerRef, IssuerRef,
+    OriginalCredential, RegionRef, RegionSource, SkillClaim, SkillMethod,
+};
 pub use verified::{VerificationSummary, Verified};
