@@ -10,4 +10,4 @@ mod jobs;
 mod mapping;
 mod regions;
 mod robustness;
-mod support;
+pub(crate) mod support;

@@ -191,6 +191,8 @@ fn is_skill(kind: ConceptKind) -> bool {
 }
 
 impl Resolver<'_> {
+    // One flat constructor keeps every call site explicit about each piece of evidence.
+    #[allow(clippy::too_many_arguments)]
     fn requirement(
         &self,
         concept: ConceptIndex,
@@ -248,7 +250,7 @@ impl Resolver<'_> {
 
     fn resolve_term(&mut self, term: &str, field: &str) -> Vec<SkillRequirement> {
         if let Some(concept) = self.taxonomy.resolve_id(term) {
-            return self.from_concept(concept, 1.0, SkillSource::Identifier, field, term);
+            return self.skills_of_concept(concept, 1.0, SkillSource::Identifier, field, term);
         }
         let hits = self.taxonomy.search_text(term, SearchScope::Skills, 1);
         if let Some(hit) = hits.first().filter(|h| h.confidence >= 0.5) {
@@ -268,8 +270,13 @@ impl Resolver<'_> {
         // Tool names and O*NET/OaSIS descriptor names reach ESCO through the crosswalks.
         let any = self.taxonomy.search_text(term, SearchScope::All, 1);
         if let Some(hit) = any.first().filter(|h| h.confidence >= 0.8) {
-            let found =
-                self.from_concept(hit.concept, hit.confidence, SkillSource::Label, field, term);
+            let found = self.skills_of_concept(
+                hit.concept,
+                hit.confidence,
+                SkillSource::Label,
+                field,
+                term,
+            );
             if !found.is_empty() {
                 return found;
             }
@@ -282,7 +289,7 @@ impl Resolver<'_> {
         Vec::new()
     }
 
-    fn from_concept(
+    fn skills_of_concept(
         &mut self,
         concept: ConceptIndex,
         confidence: f32,

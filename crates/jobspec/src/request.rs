@@ -265,7 +265,8 @@ pub fn parse_request(input: &str) -> Result<JobRequest, Error> {
             format!("longer than {MAX_TEXT_BYTES} bytes"),
         ));
     }
-    if trimmed.starts_with('{') {
+    // A job ad never starts with a bracket; JSON that is not an object is an error, not text.
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let value: Value = serde_json::from_str(trimmed).map_err(|e| Error::Json {
             line: e.line(),
             column: e.column(),
@@ -317,13 +318,13 @@ pub fn parse_json(value: &Value) -> Result<JobRequest, Error> {
         }
     };
     let earned_after = optional_string(object, "earned_after", "earned_after")?;
-    if let Some(date) = &earned_after {
-        if !valid_date(date) {
-            return Err(field_error(
-                "earned_after",
-                format!("expected a date YYYY-MM-DD, got {date:?}"),
-            ));
-        }
+    if let Some(date) = &earned_after
+        && !valid_date(date)
+    {
+        return Err(field_error(
+            "earned_after",
+            format!("expected a date YYYY-MM-DD, got {date:?}"),
+        ));
     }
     let issuers = match object.get("issuers") {
         None | Some(Value::Null) => IssuerFilter::default(),

@@ -298,13 +298,13 @@ pub(crate) fn build(index_data: &Path) -> Result<TaxonomyData, Error> {
     }
     let mut code_index: HashMap<String, ConceptIndex> = HashMap::new();
     for (i, concept) in b.concepts.iter().enumerate() {
-        if concept.id.starts_with("esco:occupation/") {
-            if let Some(code) = &concept.code {
-                code_index.insert(
-                    code.clone(),
-                    ConceptIndex::try_from(i).unwrap_or(ConceptIndex::MAX),
-                );
-            }
+        if concept.id.starts_with("esco:occupation/")
+            && let Some(code) = &concept.code
+        {
+            code_index.insert(
+                code.clone(),
+                ConceptIndex::try_from(i).unwrap_or(ConceptIndex::MAX),
+            );
         }
     }
     Ok(TaxonomyData {
@@ -843,12 +843,11 @@ fn oasis(inputs: &Inputs<'_>, b: &mut Builder) -> Result<(), Error> {
             };
             for name in &descriptors {
                 let rating: u32 = field(row, name).parse().unwrap_or(0);
-                if rating >= threshold {
-                    if let Some(&descriptor) =
+                if rating >= threshold
+                    && let Some(&descriptor) =
                         by_domain_name.get(&(map_domain.to_owned(), name.to_lowercase()))
-                    {
-                        b.need(noc, descriptor, Need::Essential);
-                    }
+                {
+                    b.need(noc, descriptor, Need::Essential);
                 }
             }
         }

@@ -28,16 +28,17 @@ pub(crate) fn load_or_build(options: &LoadOptions) -> Result<(TaxonomyData, Load
         compact_bytes: None,
         cache_error: None,
     };
-    if let Some(path) = &file {
-        if let Ok(bytes) = std::fs::read(path) {
-            // A cache that does not decode or names another manifest is rebuilt, not trusted.
-            if let Ok(data) = bincode::deserialize::<TaxonomyData>(&bytes) {
-                if data.format == FORMAT_VERSION && data.manifest_sha256 == manifest_sha {
-                    report.from_cache = true;
-                    report.compact_bytes = Some(bytes.len() as u64);
-                    return Ok((data, report));
-                }
-            }
+    if let Some(path) = &file
+        && let Ok(bytes) = std::fs::read(path)
+    {
+        // A cache that does not decode or names another manifest is rebuilt, not trusted.
+        if let Ok(data) = bincode::deserialize::<TaxonomyData>(&bytes)
+            && data.format == FORMAT_VERSION
+            && data.manifest_sha256 == manifest_sha
+        {
+            report.from_cache = true;
+            report.compact_bytes = Some(bytes.len() as u64);
+            return Ok((data, report));
         }
     }
     let data = build::build(&options.index_data)?;

@@ -313,25 +313,21 @@ fn one_concept_per_span(mut matches: Vec<SkillMatch>) -> Vec<SkillMatch> {
             .then(b.score.total_cmp(&a.score))
             .then_with(|| a.id.cmp(&b.id))
     });
-    let mut kept: Vec<SkillMatch> = Vec::new();
+    let mut kept: Vec<(SkillMatch, Vec<String>)> = Vec::new();
     for candidate in matches {
-        let shadowed = kept.iter().any(|k| {
+        let keys = text::content_keys(&candidate.matched_label);
+        let shadowed = kept.iter().any(|(k, outer)| {
             let same = k.span.start == candidate.span.start && k.span.end == candidate.span.end;
             let inside = k.span.start <= candidate.span.start
                 && candidate.span.end <= k.span.end
                 && (k.span.end - k.span.start) > (candidate.span.end - candidate.span.start);
             // Inside a longer phrase whose label says everything this label says.
-            let subsumed = || {
-                let outer = text::content_keys(&k.matched_label);
-                text::content_keys(&candidate.matched_label)
-                    .iter()
-                    .all(|key| outer.contains(key))
-            };
+            let subsumed = || keys.iter().all(|key| outer.contains(key));
             same || (inside && k.confidence >= candidate.confidence && subsumed())
         });
         if !shadowed {
-            kept.push(candidate);
+            kept.push((candidate, keys));
         }
     }
-    kept
+    kept.into_iter().map(|(m, _)| m).collect()
 }

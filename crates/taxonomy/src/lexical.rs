@@ -281,6 +281,26 @@ impl LabelIndex {
                     .push((q.term, q.position, q.weight));
             }
         }
+        // Full scoring (windows, spans) is the costly part; give it only to the labels that can
+        // rank, by a cheap bound: matched weight times the share of the label it covers.
+        const SCORED: usize = 400;
+        let mut matched: Vec<(u32, Vec<(u32, usize, f32)>)> = matched.into_iter().collect();
+        if matched.len() > SCORED {
+            let bound = |(label, hits): &(u32, Vec<(u32, usize, f32)>)| {
+                let total = self.label_idf_sum[*label as usize].max(f32::EPSILON);
+                let mut terms: Vec<u32> = hits.iter().map(|h| h.0).collect();
+                terms.sort_unstable();
+                terms.dedup();
+                let got: f32 = terms
+                    .iter()
+                    .map(|&t| self.idf[t as usize])
+                    .sum::<f32>()
+                    .min(total);
+                got * (got / total)
+            };
+            matched.select_nth_unstable_by(SCORED, |a, b| bound(b).total_cmp(&bound(a)));
+            matched.truncate(SCORED);
+        }
         // Best label per concept and quoted span: one concept can be named at several places,
         // and the caller decides which concept a span belongs to.
         let mut best: HashMap<(ConceptIndex, (usize, usize)), LexicalHit> = HashMap::new();
@@ -375,15 +395,15 @@ impl LabelIndex {
 /// (first position, last position, slots appear in label order).
 fn smallest_window(occurrences: &mut [(usize, usize)], distinct: usize) -> (usize, usize, bool) {
     occurrences.sort_unstable();
-    let mut counts: HashMap<usize, usize> = HashMap::new();
+    let slots = occurrences.iter().map(|(_, slot)| *slot).max().unwrap_or(0) + 1;
+    let mut counts: Vec<usize> = vec![0; slots];
     let mut best = (occurrences[0].0, occurrences[occurrences.len() - 1].0);
     let mut have = 0;
     let mut left = 0;
     for right in 0..occurrences.len() {
         let slot = occurrences[right].1;
-        let count = counts.entry(slot).or_insert(0);
-        *count += 1;
-        if *count == 1 {
+        counts[slot] += 1;
+        if counts[slot] == 1 {
             have += 1;
         }
         while have == distinct {
@@ -392,11 +412,9 @@ fn smallest_window(occurrences: &mut [(usize, usize)], distinct: usize) -> (usiz
                 best = (lo, hi);
             }
             let left_slot = occurrences[left].1;
-            if let Some(c) = counts.get_mut(&left_slot) {
-                *c -= 1;
-                if *c == 0 {
-                    have -= 1;
-                }
+            counts[left_slot] -= 1;
+            if counts[left_slot] == 0 {
+                have -= 1;
             }
             left += 1;
         }

@@ -248,7 +248,7 @@ impl Regions {
             } else {
                 "fsa"
             };
-            return Some(self.from_fsa(fsa, matched_as));
+            return Some(self.location_of_fsa(fsa, matched_as));
         }
         if trimmed == "35"
             || trimmed.eq_ignore_ascii_case("ontario")
@@ -268,18 +268,18 @@ impl Regions {
             });
         }
         if let Some(cd) = self.census_division(trimmed) {
-            return Some(self.from_cd(cd, "cduid", false));
+            return Some(self.location_of_cd(cd, "cduid", false));
         }
         if let Some(er) = self.economic_region(trimmed) {
-            return Some(self.from_er(er, "eruid"));
+            return Some(self.location_of_er(er, "eruid"));
         }
         if let Some(area) = self.planning_area(trimmed) {
-            return Some(self.from_area(area, "wpb_id"));
+            return Some(self.location_of_area(area, "wpb_id"));
         }
         let wanted = fold_name(trimmed);
         if let Some(place) = self.places.iter().find(|p| fold_name(&p.name) == wanted) {
             let cd = self.census_division(&place.cduid)?;
-            let mut resolved = self.from_cd(cd, "place", true);
+            let mut resolved = self.location_of_cd(cd, "place", true);
             resolved.point = Some(place.point);
             resolved.name = format!("{} ({})", place.name, cd.name);
             return Some(resolved);
@@ -289,22 +289,22 @@ impl Regions {
             .iter()
             .find(|cd| fold_name(&cd.name) == wanted)
         {
-            return Some(self.from_cd(cd, "cd_name", false));
+            return Some(self.location_of_cd(cd, "cd_name", false));
         }
         if let Some(er) = self
             .economic_regions
             .iter()
             .find(|er| fold_name(&er.name) == wanted)
         {
-            return Some(self.from_er(er, "er_name"));
+            return Some(self.location_of_er(er, "er_name"));
         }
         self.planning_areas
             .iter()
             .find(|a| fold_name(&a.board_name) == wanted)
-            .map(|area| self.from_area(area, "board_name"))
+            .map(|area| self.location_of_area(area, "board_name"))
     }
 
-    fn from_fsa(&self, fsa: &Fsa, matched_as: &str) -> ResolvedLocation {
+    fn location_of_fsa(&self, fsa: &Fsa, matched_as: &str) -> ResolvedLocation {
         ResolvedLocation {
             level: RegionLevel::Fsa,
             code: fsa.code.clone(),
@@ -319,7 +319,7 @@ impl Regions {
         }
     }
 
-    fn from_cd(
+    fn location_of_cd(
         &self,
         cd: &CensusDivision,
         matched_as: &str,
@@ -339,7 +339,7 @@ impl Regions {
         }
     }
 
-    fn from_er(&self, er: &EconomicRegion, matched_as: &str) -> ResolvedLocation {
+    fn location_of_er(&self, er: &EconomicRegion, matched_as: &str) -> ResolvedLocation {
         ResolvedLocation {
             level: RegionLevel::EconomicRegion,
             code: er.eruid.clone(),
@@ -354,7 +354,7 @@ impl Regions {
         }
     }
 
-    fn from_area(&self, area: &PlanningArea, matched_as: &str) -> ResolvedLocation {
+    fn location_of_area(&self, area: &PlanningArea, matched_as: &str) -> ResolvedLocation {
         ResolvedLocation {
             level: RegionLevel::PlanningArea,
             code: area.wpb_id.clone(),
@@ -393,7 +393,7 @@ impl Regions {
                 .distance_km(a.point)
                 .total_cmp(&point.distance_km(b.point))
         })?;
-        let mut resolved = self.from_fsa(nearest, "coordinates");
+        let mut resolved = self.location_of_fsa(nearest, "coordinates");
         resolved.approximate = true;
         Some(resolved)
     }

@@ -97,12 +97,13 @@ pub fn key_of(surface: &str) -> String {
     // Inflection: -ing, -ed; then undo the doubled consonant ("planning" -> "plan").
     let mut stripped = false;
     for suffix in ["ing", "ed"] {
-        if let Some(base) = word.strip_suffix(suffix) {
-            if base.len() >= 4 && base.chars().any(|c| "aeiouy".contains(c)) {
-                word = base.to_owned();
-                stripped = true;
-                break;
-            }
+        if let Some(base) = word.strip_suffix(suffix)
+            && base.len() >= 4
+            && base.chars().any(|c| "aeiouy".contains(c))
+        {
+            word = base.to_owned();
+            stripped = true;
+            break;
         }
     }
     if stripped {

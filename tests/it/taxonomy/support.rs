@@ -15,7 +15,7 @@ pub(super) fn cache_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("taxonomy-cache")
 }
 
-pub(super) fn taxonomy() -> &'static Taxonomy {
+pub(crate) fn taxonomy() -> &'static Taxonomy {
     static TAXONOMY: OnceLock<Taxonomy> = OnceLock::new();
     TAXONOMY.get_or_init(|| {
         Taxonomy::load(&LoadOptions {
