@@ -176,6 +176,33 @@ impl Machine {
     }
 }
 
+/// The 1-, 5- and 15-minute load averages (from /proc/loadavg), to judge a run's noise.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// On-CPU time of every thread of this process so far, in seconds (the first field of each
+/// /proc/self/task/*/schedstat, in nanoseconds); 0 where /proc is missing.
+pub fn process_cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let nanoseconds: u64 = tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|text| text.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    nanoseconds as f64 / 1e9
+}
+
 /// The commit checked out at `repository`, with `-dirty` when tracked files differ from it.
 pub fn git_commit(repository: &Path) -> String {
     let commit = command_output("git", &["rev-parse", "HEAD"], Some(repository))

@@ -178,6 +178,30 @@ fn profile_loop(
     eprintln!("--profile={target}: {done:.0} per second");
 }
 
+/// Per-round CPU accounting around a rate measurement.
+#[derive(Default)]
+struct CpuSamples {
+    /// Operations per CPU-second.
+    per_cpu_second: Vec<f64>,
+    /// CPU-seconds per wall-second.
+    utilisation: Vec<f64>,
+}
+
+impl CpuSamples {
+    fn measure(&mut self, operation: impl FnOnce() -> f64) -> f64 {
+        let cpu_before = skillproof_benches::process_cpu_seconds();
+        let start = std::time::Instant::now();
+        let per_second = operation();
+        let wall = start.elapsed().as_secs_f64();
+        let cpu = skillproof_benches::process_cpu_seconds() - cpu_before;
+        if cpu > 0.0 {
+            self.per_cpu_second.push(per_second * wall / cpu);
+            self.utilisation.push(cpu / wall);
+        }
+        per_second
+    }
+}
+
 fn pool(threads: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -191,6 +215,7 @@ fn micros(per_second: f64) -> f64 {
 
 fn main() {
     let config = Config::from_environment();
+    let load_at_start = skillproof_benches::load_average();
     let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .canonicalize()
@@ -368,6 +393,14 @@ fn main() {
             .collect()
     };
     let bulk_budget = budget * 2;
+    let mut cpu_rows = String::from(
+        "Credentials per CPU-second (on-CPU time of all the process's threads, from /proc/self/task/*/schedstat) \
+         and CPUs actually used during the passes. Equal rates per CPU-second mean the second thread adds no \
+         overhead (no contention), so a wall-clock ratio below 2× is then the cores other work took.\n\n\
+         | figure | 1 thread, /CPU-s | 2 threads, /CPU-s | 2 vs 1 per CPU-s | CPUs used, 1 thread | CPUs used, 2 threads |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    let mut cpu_raw = serde_json::Map::new();
     for (key, title, batch) in [
         ("V3", "mixed", all),
         ("V3r", Suite::Rdfc.name(), only(Suite::Rdfc)),
@@ -375,10 +408,31 @@ fn main() {
     ] {
         // Warm both pools (thread-local state, the context cache) before timing.
         bulk_rate(&two, &verifier, &options, &batch, Duration::ZERO);
+        let (mut cpu_two, mut cpu_one) = (CpuSamples::default(), CpuSamples::default());
         let paired = interleaved(
             rounds.min(5),
-            || bulk_rate(&two, &verifier, &options, &batch, bulk_budget),
-            || bulk_rate(&one, &verifier, &options, &batch, bulk_budget),
+            || cpu_two.measure(|| bulk_rate(&two, &verifier, &options, &batch, bulk_budget)),
+            || cpu_one.measure(|| bulk_rate(&one, &verifier, &options, &batch, bulk_budget)),
+        );
+        cpu_rows.push_str(&format!(
+            "| {key} | {} | {} | {} | {} | {} |\n",
+            Stats::of(&cpu_one.per_cpu_second).describe(record::rate),
+            Stats::of(&cpu_two.per_cpu_second).describe(record::rate),
+            record::ratio(
+                Stats::of(&cpu_two.per_cpu_second).median
+                    / Stats::of(&cpu_one.per_cpu_second).median
+            ),
+            Stats::of(&cpu_one.utilisation).describe(|value| format!("{value:.2}")),
+            Stats::of(&cpu_two.utilisation).describe(|value| format!("{value:.2}")),
+        ));
+        cpu_raw.insert(
+            key.to_owned(),
+            json!({
+                "one_thread_per_cpu_second": cpu_one.per_cpu_second,
+                "two_threads_per_cpu_second": cpu_two.per_cpu_second,
+                "one_thread_cpus_used": cpu_one.utilisation,
+                "two_threads_cpus_used": cpu_two.utilisation,
+            }),
         );
         report.figures.push(Figure {
             key,
@@ -392,6 +446,13 @@ fn main() {
             target: (key == "V3").then_some(Target { minimum: 1.7 }),
         });
     }
+    report.sections.push((
+        "Bulk verification: CPU time (V3 diagnosis)".to_owned(),
+        cpu_rows,
+    ));
+    report
+        .raw
+        .insert("bulk_cpu".to_owned(), Value::Object(cpu_raw));
     // Diagnosis of V3: two plain threads, each with its own warm verifier, against two
     // plain threads sharing one (no rayon in either): the difference is what sharing the
     // verifier's caches costs.
@@ -557,6 +618,13 @@ fn main() {
             ),
         ),
         ("rustc".to_owned(), machine.rustc),
+        (
+            "load average (1, 5, 15 min)".to_owned(),
+            format!(
+                "{load_at_start} at the start, {} at the end (2 CPUs: above 2 means other work shared the cores)",
+                skillproof_benches::load_average()
+            ),
+        ),
         ("crates".to_owned(), crates.join(", ")),
         ("reference verifier".to_owned(), reference_versions(&root)),
         (
