@@ -45,6 +45,15 @@ impl<T> Verified<T> {
         Verified { value, summary }
     }
 
+    /// Wraps a hand-built value as if it had been verified, for the tests, benchmarks and
+    /// examples of crates downstream of the verifier (index, ranking) that need many records
+    /// without signing documents. Never call it in product code: it skips verification
+    /// entirely, and the tidy test allows it only under `tests/`, `benches/` and `examples/`.
+    #[doc(hidden)]
+    pub fn assumed_verified_for_tests(value: T, summary: VerificationSummary) -> Self {
+        Verified { value, summary }
+    }
+
     /// The verified value.
     pub fn value(&self) -> &T {
         &self.value
