@@ -7,3 +7,4 @@ mod jsonld;
 mod net;
 mod taxonomy;
 mod tidy;
+mod ingest;

@@ -76,6 +76,7 @@ fn crates_respect_their_layers() {
         ("verify", 11),
         ("jobspec", 11),
         ("index", 20),
+        ("ingest", 20),
         ("net", 20),
         ("rank", 30),
         ("crawl", 30),

@@ -203,6 +203,8 @@ pub enum RegionSource {
     /// The issuer's address (the campus where the learning happened), used when the earner's
     /// location is unknown.
     Issuer,
+    /// Where a job is (demand).
+    JobLocation,
 }
 
 /// The original signed credential.

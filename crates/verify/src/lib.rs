@@ -156,7 +156,9 @@ impl Verifier {
     pub fn verify(&self, input: &[u8], options: &VerifyOptions) -> VerificationReport {
         // Every path seals its own report; sealing again here makes "verified" impossible
         // without an established binding even on a path that forgot to.
-        self.verify_unsealed(input, options).seal()
+        let mut report = self.verify_unsealed(input, options).seal();
+        report.original = Some(Arc::from(input));
+        report
     }
 
     fn verify_unsealed(&self, input: &[u8], options: &VerifyOptions) -> VerificationReport {

@@ -69,6 +69,15 @@ pub(crate) fn verify_members(
 /// A member is a JSON credential, a VC-JWT string, or an `EnvelopedVerifiableCredential`
 /// (`data:application/vc+jwt,<jwt>`).
 fn verify_member(session: &Session<'_>, member: &Value) -> VerificationReport {
+    let mut report = verify_member_unlabelled(session, member);
+    report.original = Some(match member {
+        Value::String(compact) => Arc::from(compact.as_bytes()),
+        other => Arc::from(serde_json::to_vec(other).unwrap_or_default()),
+    });
+    report
+}
+
+fn verify_member_unlabelled(session: &Session<'_>, member: &Value) -> VerificationReport {
     match member {
         Value::String(compact) => crate::jose::verify_compact(session, compact.as_bytes()),
         Value::Object(object)

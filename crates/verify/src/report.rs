@@ -18,6 +18,8 @@ pub struct VerifiedDocument {
     pub container: Container,
     /// Verified nested credentials (CLR members, presentation members).
     pub nested: Vec<Verified<VerifiedDocument>>,
+    /// The signed bytes (see [`VerificationReport::original`]).
+    pub original: Arc<[u8]>,
 }
 
 /// The full result of verifying one input. Failures are data here, never `Err`
@@ -45,6 +47,10 @@ pub struct VerificationReport {
     /// The credential document as parsed (for a JWT, its credential payload). Only the
     /// fields of a *verified* document may be indexed.
     pub document: Option<Arc<Value>>,
+    /// The signed bytes as they came in (for a nested member, as it appeared in its
+    /// container: a JWT string, or the member object serialized), so that anyone can verify
+    /// them again offline.
+    pub original: Option<Arc<[u8]>>,
     /// Set only where a check positively established that the issuer (the holder, for a
     /// presentation) stands behind the document. [`VerificationReport::seal`] refuses
     /// `verified` without it, so a forgotten check fails closed.
@@ -64,6 +70,7 @@ impl VerificationReport {
             checks: Vec::new(),
             nested: Vec::new(),
             document: None,
+            original: None,
             bound_to_controller: false,
         }
     }
@@ -148,17 +155,13 @@ impl VerificationReport {
             checks: sealed.checks.clone(),
             verified_at: crate::util::format_datetime(verified_at),
         };
-        let nested = sealed
-            .nested
-            .into_iter()
-            .filter_map(|member| member.into_verified(verified_at).ok())
-            .collect();
+        let original = sealed
+            .original
+            .clone()
+            .unwrap_or_else(|| Arc::from(serde_json::to_vec(document.as_ref()).unwrap_or_default()));
+        let nested = sealed.nested.into_iter().filter_map(|member| member.into_verified(verified_at).ok()).collect();
         Ok(Verified::vouched_by_verifier(
-            VerifiedDocument {
-                document,
-                container: sealed.container,
-                nested,
-            },
+            VerifiedDocument { document, container: sealed.container, nested, original },
             summary,
         ))
     }
