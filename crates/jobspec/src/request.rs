@@ -291,7 +291,7 @@ pub fn parse_json(value: &Value) -> Result<JobRequest, Error> {
     for key in object.keys() {
         if !KNOWN_FIELDS.contains(&key.as_str()) {
             return Err(field_error(
-                key,
+                if key.is_empty() { "\"\"" } else { key },
                 format!(
                     "unknown field (expected one of: {})",
                     KNOWN_FIELDS.join(", ")
@@ -414,6 +414,8 @@ mod tests {
                 "max_credential_age_months",
             ),
             (r#"[1, 2]"#, "$"),
+            // Found by fuzzing: an empty key must still be named.
+            ("  {\"\":\n 7755}\t\t\t", "\"\""),
         ] {
             check_err(input, field);
         }
