@@ -90,6 +90,9 @@ struct QueryTerm {
     weight: f32,
 }
 
+/// A query term found in a label: (term, position in the query, weight).
+type TermHit = (u32, usize, f32);
+
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
@@ -272,7 +275,7 @@ impl LabelIndex {
             return Vec::new();
         }
         // label -> matched (term, position, weight)
-        let mut matched: HashMap<u32, Vec<(u32, usize, f32)>> = HashMap::new();
+        let mut matched: HashMap<u32, Vec<TermHit>> = HashMap::new();
         for q in &query {
             for &label in &self.postings[q.term as usize] {
                 matched
@@ -284,9 +287,9 @@ impl LabelIndex {
         // Full scoring (windows, spans) is the costly part; give it only to the labels that can
         // rank, by a cheap bound: matched weight times the share of the label it covers.
         const SCORED: usize = 400;
-        let mut matched: Vec<(u32, Vec<(u32, usize, f32)>)> = matched.into_iter().collect();
+        let mut matched: Vec<(u32, Vec<TermHit>)> = matched.into_iter().collect();
         if matched.len() > SCORED {
-            let bound = |(label, hits): &(u32, Vec<(u32, usize, f32)>)| {
+            let bound = |(label, hits): &(u32, Vec<TermHit>)| {
                 let total = self.label_idf_sum[*label as usize].max(f32::EPSILON);
                 let mut terms: Vec<u32> = hits.iter().map(|h| h.0).collect();
                 terms.sort_unstable();
