@@ -13,11 +13,11 @@
 //!   credentials vs the reference JavaScript verifier (`tools/bench/verify-reference.mjs`) on
 //!   the same files, with every verdict compared; target ≥ 20×.
 //!
-//! Run: `cargo bench -p skillproof-benches --bench verify` (about two minutes; `-- --quick`
+//! Run: `cargo bench -p skillproof-benches --bench verify` (about four minutes; `-- --quick`
 //! for a short run, `-- --no-cli` to skip V5). `SKILLPROOF_BENCH_RECORD=1` writes
-//! `benches/runs/<date>-verify/`. V5 needs `npm ci --prefix tools/bench` for the reference
-//! verifier and builds the release binary (or takes `$SKILLPROOF_BIN`). Loopback only: nothing
-//! here touches the network.
+//! `benches/runs/<date>-verify/` (or under `$SKILLPROOF_BENCH_RUNS_DIR`). V5 needs
+//! `npm ci --prefix tools/bench` for the reference verifier and builds the release binary (or
+//! takes `$SKILLPROOF_BIN`). Loopback only: nothing here touches the network.
 
 #[path = "verify/cli.rs"]
 mod cli;
@@ -651,7 +651,10 @@ fn main() {
     let markdown = report.markdown();
     println!("{markdown}");
     if config.record {
-        match report.write(&root.join("benches/runs"), &date) {
+        // `SKILLPROOF_BENCH_RUNS_DIR` records elsewhere (e.g. to compare runs before keeping one).
+        let runs = std::env::var_os("SKILLPROOF_BENCH_RUNS_DIR")
+            .map_or_else(|| root.join("benches/runs"), PathBuf::from);
+        match report.write(&runs, &date) {
             Ok(directory) => eprintln!("recorded in {}", directory.display()),
             Err(error) => fail(format!("cannot record the run: {error}")),
         }
