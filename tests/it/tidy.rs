@@ -40,6 +40,29 @@ fn only_the_verifier_vouches() {
     assert!(offenders.is_empty(), "Verified<T> built outside crates/verify: {offenders:?}");
 }
 
+/// `Verified::assumed_verified_for_tests` exists only with model's `test-support` feature,
+/// which only dev-dependencies (and the test and bench packages) may enable: no product
+/// build can skip verification.
+#[test]
+fn only_tests_may_assume_verification() {
+    let root = repository_root();
+    let Ok(entries) = std::fs::read_dir(root.join("crates")) else { panic!("crates/ is readable") };
+    let mut offenders = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(manifest) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else { continue };
+        let mut section = String::new();
+        for line in manifest.lines() {
+            let line = line.trim();
+            if line.starts_with('[') {
+                section = line.to_owned();
+            } else if line.contains("test-support") && !section.contains("dev-dependencies") && !section.contains("features") {
+                offenders.push(format!("{}: {line} in {section}", entry.path().display()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "test-support enabled outside dev-dependencies: {offenders:?}");
+}
+
 /// The product never reads `../shared` (a user's clone has no such folder).
 #[test]
 fn nothing_reads_the_research_folder() {

@@ -50,6 +50,7 @@ impl<T> Verified<T> {
     /// without signing documents. Never call it in product code: it skips verification
     /// entirely, and the tidy test allows it only under `tests/`, `benches/` and `examples/`.
     #[doc(hidden)]
+    #[cfg(feature = "test-support")]
     pub fn assumed_verified_for_tests(value: T, summary: VerificationSummary) -> Self {
         Verified { value, summary }
     }
