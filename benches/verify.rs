@@ -821,8 +821,10 @@ fn batch_analysis(
          1 / ((1 − share) + share / speed-up). It is an upper bound: it assumes the signatures \
          of a batch are collected for free, that no batch fails (a failing batch must be \
          re-verified one signature at a time to find the culprit), and it leaves out the \
-         checks `verify_strict` makes and `verify_batch` does not (weak keys, canonical `s`), \
-         which would have to run separately.\n",
+         checks `verify_strict` makes and `verify_batch` does not (small-order `A` and `R`; \
+         and `verify_batch` is cofactorless with 128-bit coefficients derived from the batch, \
+         so a signer can grind a torsion component in `R` past it 1 time in 8), which would \
+         have to run separately.\n",
     );
     text
 }

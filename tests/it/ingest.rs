@@ -71,7 +71,12 @@ fn sign(document: &Value) -> Vec<u8> {
         challenge: None,
         domain: None,
     };
-    serde_json::to_vec(&verifier.sign(document, &options, &issuer_key()).expect("signs")).expect("json")
+    serde_json::to_vec(
+        &verifier
+            .sign(document, &options, &issuer_key())
+            .expect("signs"),
+    )
+    .expect("json")
 }
 
 fn ingest(bytes: &[u8], context: &IngestContext) -> Vec<Verified<CredentialRecord>> {
@@ -84,32 +89,74 @@ fn ingest(bytes: &[u8], context: &IngestContext) -> Vec<Verified<CredentialRecor
 
 #[test]
 fn a_verified_credential_becomes_a_record_with_skills_region_and_its_original() {
-    let bytes = sign(&credential(subject_with(json!({"id": "did:example:earner-1"}))));
-    let records = ingest(&bytes, &IngestContext { source_url: Some("https://demo.example/c/1".to_owned()), ..IngestContext::default() });
+    let bytes = sign(&credential(subject_with(
+        json!({"id": "did:example:earner-1"}),
+    )));
+    let records = ingest(
+        &bytes,
+        &IngestContext {
+            source_url: Some("https://demo.example/c/1".to_owned()),
+            ..IngestContext::default()
+        },
+    );
     assert_eq!(records.len(), 1);
     let record = records[0].value();
-    assert_eq!(record.credential_id, "urn:uuid:7d1c9b6a-1c9e-4d4a-9a4e-2d8c2a0b0001");
+    assert_eq!(
+        record.credential_id,
+        "urn:uuid:7d1c9b6a-1c9e-4d4a-9a4e-2d8c2a0b0001"
+    );
     assert_eq!(record.earner.key, "did:example:earner-1");
-    assert!(!record.earner.findable, "no consent without the earner's signature");
-    assert_eq!(record.issuer.name.as_deref(), Some("Demo Conestoga College"));
+    assert!(
+        !record.earner.findable,
+        "no consent without the earner's signature"
+    );
+    assert_eq!(
+        record.issuer.name.as_deref(),
+        Some("Demo Conestoga College")
+    );
     assert_eq!(record.achievement.kind, CredentialKind::MicroCredential);
     assert_eq!(record.achievement.name, "Data Fluency");
     let skill = |id: &str| record.skills.iter().find(|skill| skill.id == id);
     let aligned = skill(ANALYSE_BIG_DATA).expect("the declared alignment is mapped");
     assert_eq!(aligned.method, SkillMethod::Alignment);
-    assert!(!aligned.facets.is_empty(), "facets let broader queries match");
+    assert!(
+        !aligned.facets.is_empty(),
+        "facets let broader queries match"
+    );
     let from_text = skill(TEAMWORK_PRINCIPLES).expect("the criteria text is mapped");
     assert_eq!(from_text.method, SkillMethod::Text);
-    assert!(from_text.span.as_deref().is_some_and(|span| span.to_lowercase().contains("teamwork principles")));
-    let region = record.region.as_ref().expect("the issuer's postal code gives a region");
-    assert_eq!(region.fsa.as_deref(), Some("N2G"), "never finer than the FSA");
+    assert!(
+        from_text
+            .span
+            .as_deref()
+            .is_some_and(|span| span.to_lowercase().contains("teamwork principles"))
+    );
+    let region = record
+        .region
+        .as_ref()
+        .expect("the issuer's postal code gives a region");
+    assert_eq!(
+        region.fsa.as_deref(),
+        Some("N2G"),
+        "never finer than the FSA"
+    );
     assert_eq!(region.source, RegionSource::Issuer);
     assert!(region.cduid.is_some() && region.eruid.is_some() && region.wpb_id.is_some());
-    assert_eq!(record.issued_at, Some(1_768_003_200), "validFrom 2026-01-10T00:00:00Z");
-    assert_eq!(record.source_url.as_deref(), Some("https://demo.example/c/1"));
+    assert_eq!(
+        record.issued_at,
+        Some(1_768_003_200),
+        "validFrom 2026-01-10T00:00:00Z"
+    );
+    assert_eq!(
+        record.source_url.as_deref(),
+        Some("https://demo.example/c/1")
+    );
     // The original bytes verify again, offline, as the crawled copy did.
     assert_eq!(record.original.media_type, "application/vc+ld+json");
-    let again = Verifier::new(Arc::new(OfflineResolver)).verify(record.original.content.as_bytes(), &VerifyOptions::at(now()));
+    let again = Verifier::new(Arc::new(OfflineResolver)).verify(
+        record.original.content.as_bytes(),
+        &VerifyOptions::at(now()),
+    );
     assert_eq!(again.outcome, Outcome::Verified);
 }
 
@@ -123,12 +170,19 @@ fn identities_are_never_stored_in_the_clear() {
         let bytes = sign(&credential(subject_with(subject)));
         let records = ingest(&bytes, &IngestContext::default());
         let record = records[0].value();
-        assert!(record.earner.key.starts_with("idhash:"), "{}", record.earner.key);
+        assert!(
+            record.earner.key.starts_with("idhash:"),
+            "{}",
+            record.earner.key
+        );
         let mut stored = serde_json::to_value(record).expect("serializes");
         // The original is the issuer's signed document, kept for re-verification; the
         // fields the index derives must not carry the identity.
         stored.as_object_mut().expect("object").remove("original");
-        assert!(!stored.to_string().contains("earner@example.org"), "{stored}");
+        assert!(
+            !stored.to_string().contains("earner@example.org"),
+            "{stored}"
+        );
     }
 }
 
@@ -136,7 +190,9 @@ fn identities_are_never_stored_in_the_clear() {
 fn a_presentation_makes_its_holder_findable_at_their_fsa() {
     let earner = SigningKey::from_bytes(&[33u8; 32]);
     let (holder, holder_method) = did_key(&earner);
-    let credential: Value = serde_json::from_slice(&sign(&credential(subject_with(json!({"id": holder}))))).expect("json");
+    let credential: Value =
+        serde_json::from_slice(&sign(&credential(subject_with(json!({"id": holder})))))
+            .expect("json");
     let presentation = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2",
             {"address": "https://schema.org/address", "postalCode": "https://schema.org/postalCode"}],
@@ -153,17 +209,28 @@ fn a_presentation_makes_its_holder_findable_at_their_fsa() {
         challenge: None,
         domain: Some("https://earner.demo.example/profile".to_owned()),
     };
-    let signed = verifier.sign(&presentation, &options, &earner).expect("signs");
+    let signed = verifier
+        .sign(&presentation, &options, &earner)
+        .expect("signs");
     let records = ingest(
         &serde_json::to_vec(&signed).expect("json"),
-        &IngestContext { source_url: Some("https://earner.demo.example/profile".to_owned()), ..IngestContext::default() },
+        &IngestContext {
+            source_url: Some("https://earner.demo.example/profile".to_owned()),
+            ..IngestContext::default()
+        },
     );
     assert_eq!(records.len(), 1);
     let record = records[0].value();
     assert!(record.earner.findable);
-    assert_eq!(record.earner.consent_source.as_deref(), Some("https://earner.demo.example/profile"));
+    assert_eq!(
+        record.earner.consent_source.as_deref(),
+        Some("https://earner.demo.example/profile")
+    );
     let region = record.region.as_ref().expect("region");
-    assert_eq!((region.fsa.as_deref(), region.source), (Some("N3T"), RegionSource::Earner));
+    assert_eq!(
+        (region.fsa.as_deref(), region.source),
+        (Some("N3T"), RegionSource::Earner)
+    );
 }
 
 #[test]
@@ -180,15 +247,41 @@ fn a_job_posting_becomes_demand() {
         "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "postalCode": "N3T 5L7", "addressRegion": "ON"}},
         "totalJobOpenings": 3
     });
-    let demand = demand_from_job_posting(&posting, Some("https://jobs.demo.example/1001"), taxonomy()).expect("a posting");
+    let demand =
+        demand_from_job_posting(&posting, Some("https://jobs.demo.example/1001"), taxonomy())
+            .expect("a posting");
     assert_eq!(demand.demand_id, "JP-1001");
     assert_eq!(demand.month, "2026-03");
     assert_eq!(demand.noc.as_deref(), Some("21223"));
     assert_eq!(demand.vacancies, 3);
-    assert_eq!(demand.region.as_ref().and_then(|region| region.fsa.as_deref()), Some("N3T"));
-    let ids: Vec<&str> = demand.skills.iter().map(|skill| skill.id.as_str()).collect();
-    assert!(ids.contains(&ANALYSE_BIG_DATA) && ids.contains(&TEAMWORK_PRINCIPLES), "{ids:?}");
-    assert!(demand.skills.iter().all(|skill| skill.span.is_some()), "text skills quote their span");
+    assert_eq!(
+        demand
+            .region
+            .as_ref()
+            .and_then(|region| region.fsa.as_deref()),
+        Some("N3T")
+    );
+    let ids: Vec<&str> = demand
+        .skills
+        .iter()
+        .map(|skill| skill.id.as_str())
+        .collect();
+    assert!(
+        ids.contains(&ANALYSE_BIG_DATA) && ids.contains(&TEAMWORK_PRINCIPLES),
+        "{ids:?}"
+    );
+    assert!(
+        demand.skills.iter().all(|skill| skill.span.is_some()),
+        "text skills quote their span"
+    );
     assert!(demand_from_job_posting(&json!({"@type": "Organization"}), None, taxonomy()).is_err());
-    assert!(demand_from_job_posting(&json!({"@type": "JobPosting", "title": "x"}), None, taxonomy()).is_err(), "no datePosted");
+    assert!(
+        demand_from_job_posting(
+            &json!({"@type": "JobPosting", "title": "x"}),
+            None,
+            taxonomy()
+        )
+        .is_err(),
+        "no datePosted"
+    );
 }

@@ -1,10 +1,14 @@
 //! All integration tests, one binary.
+// Table-driven tests spell their case tuples inline, next to the cases.
+#![allow(clippy::type_complexity)]
 
-mod vectors;
-mod mutations;
 mod cli_verify;
+mod corpus;
+mod index;
+mod ingest;
 mod jsonld;
+mod mutations;
 mod net;
 mod taxonomy;
 mod tidy;
-mod ingest;
+mod vectors;

@@ -9,7 +9,9 @@ fn repository_root() -> PathBuf {
 }
 
 fn rust_files(directory: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(directory) else { return };
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -32,12 +34,19 @@ fn only_the_verifier_vouches() {
         .iter()
         .filter(|path| {
             let relative = path.strip_prefix(&root).unwrap_or(path);
-            !relative.starts_with("crates/verify") && !relative.starts_with("crates/model") && !relative.ends_with("tests/it/tidy.rs")
+            !relative.starts_with("crates/verify")
+                && !relative.starts_with("crates/model")
+                && !relative.ends_with("tests/it/tidy.rs")
         })
-        .filter(|path| std::fs::read_to_string(path).is_ok_and(|text| text.contains("vouched_by_verifier")))
+        .filter(|path| {
+            std::fs::read_to_string(path).is_ok_and(|text| text.contains("vouched_by_verifier"))
+        })
         .map(|path| path.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "Verified<T> built outside crates/verify: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "Verified<T> built outside crates/verify: {offenders:?}"
+    );
 }
 
 /// `Verified::assumed_verified_for_tests` exists only with model's `test-support` feature,
@@ -46,21 +55,31 @@ fn only_the_verifier_vouches() {
 #[test]
 fn only_tests_may_assume_verification() {
     let root = repository_root();
-    let Ok(entries) = std::fs::read_dir(root.join("crates")) else { panic!("crates/ is readable") };
+    let Ok(entries) = std::fs::read_dir(root.join("crates")) else {
+        panic!("crates/ is readable")
+    };
     let mut offenders = Vec::new();
     for entry in entries.flatten() {
-        let Ok(manifest) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else { continue };
+        let Ok(manifest) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else {
+            continue;
+        };
         let mut section = String::new();
         for line in manifest.lines() {
             let line = line.trim();
             if line.starts_with('[') {
                 section = line.to_owned();
-            } else if line.contains("test-support") && !section.contains("dev-dependencies") && !section.contains("features") {
+            } else if line.contains("test-support")
+                && !section.contains("dev-dependencies")
+                && !section.contains("features")
+            {
                 offenders.push(format!("{}: {line} in {section}", entry.path().display()));
             }
         }
     }
-    assert!(offenders.is_empty(), "test-support enabled outside dev-dependencies: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "test-support enabled outside dev-dependencies: {offenders:?}"
+    );
 }
 
 /// The product never reads `../shared` (a user's clone has no such folder).
@@ -68,7 +87,15 @@ fn only_tests_may_assume_verification() {
 fn nothing_reads_the_research_folder() {
     let root = repository_root();
     let mut files = Vec::new();
-    for folder in ["crates", "tests/it", "tests/support", "benches", "fuzz", "scripts", ".ci"] {
+    for folder in [
+        "crates",
+        "tests/it",
+        "tests/support",
+        "benches",
+        "fuzz",
+        "scripts",
+        ".ci",
+    ] {
         rust_files(&root.join(folder), &mut files);
     }
     let offenders: Vec<String> = files
@@ -100,6 +127,7 @@ fn crates_respect_their_layers() {
         ("jobspec", 11),
         ("index", 20),
         ("ingest", 20),
+        ("corpus", 20),
         ("net", 20),
         ("rank", 30),
         ("crawl", 30),
@@ -115,23 +143,36 @@ fn crates_respect_their_layers() {
     let mut seen = BTreeSet::new();
     for (name, layer) in &layer_of {
         let manifest_path = root.join("crates").join(name).join("Cargo.toml");
-        let Ok(manifest) = std::fs::read_to_string(&manifest_path) else { continue };
+        let Ok(manifest) = std::fs::read_to_string(&manifest_path) else {
+            continue;
+        };
         seen.insert(*name);
         let dependencies = dependency_names(&manifest);
         for dependency in &dependencies {
-            if let Some(dependency_layer) = layer_of.get(dependency.as_str()) {
-                if dependency_layer >= layer {
-                    problems.push(format!("{name} (L{layer}) depends on {dependency} (L{dependency_layer})"));
-                }
+            if let Some(dependency_layer) = layer_of.get(dependency.as_str())
+                && dependency_layer >= layer
+            {
+                problems.push(format!(
+                    "{name} (L{layer}) depends on {dependency} (L{dependency_layer})"
+                ));
             }
             let sync_core = *layer < 40 && *name != "crawl" && *name != "net";
             if sync_core && forbidden_in_sync_core.contains(&dependency.as_str()) {
-                problems.push(format!("{name} is a synchronous core crate but depends on {dependency}"));
+                problems.push(format!(
+                    "{name} is a synchronous core crate but depends on {dependency}"
+                ));
             }
         }
     }
-    assert!(seen.contains("verify") && seen.contains("model"), "the layer table names real crates");
-    assert!(problems.is_empty(), "layering violations:\n{}", problems.join("\n"));
+    assert!(
+        seen.contains("verify") && seen.contains("model"),
+        "the layer table names real crates"
+    );
+    assert!(
+        problems.is_empty(),
+        "layering violations:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// The names under `[dependencies]` (not dev- or build-dependencies) of a manifest.
@@ -144,12 +185,10 @@ fn dependency_names(manifest: &str) -> Vec<String> {
             in_dependencies = line == "[dependencies]";
             continue;
         }
-        if in_dependencies {
-            if let Some((name, _)) = line.split_once('=') {
-                let name = name.trim().trim_end_matches(".workspace").trim();
-                if !name.is_empty() && !name.starts_with('#') {
-                    names.push(name.to_owned());
-                }
+        if in_dependencies && let Some((name, _)) = line.split_once('=') {
+            let name = name.trim().trim_end_matches(".workspace").trim();
+            if !name.is_empty() && !name.starts_with('#') {
+                names.push(name.to_owned());
             }
         }
     }

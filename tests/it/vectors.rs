@@ -11,7 +11,9 @@ use std::path::Path;
 
 use model::{CheckResult, Outcome};
 use sha2::{Digest, Sha256};
-use skillproof_tests::{LoadedCase, check_matches, describe, fixtures_dir, load_all_cases, parse_instant};
+use skillproof_tests::{
+    LoadedCase, check_matches, describe, fixtures_dir, load_all_cases, parse_instant,
+};
 
 /// What one case gave.
 struct Row {
@@ -25,16 +27,20 @@ struct Row {
 
 impl Row {
     fn passed(&self) -> bool {
-        self.actual.as_ref().is_ok_and(|actual| *actual == self.expected) && self.check_mismatches.is_empty()
+        self.actual
+            .as_ref()
+            .is_ok_and(|actual| *actual == self.expected)
+            && self.check_mismatches.is_empty()
     }
 }
 
 fn selected_cases() -> Vec<LoadedCase> {
     let cases = load_all_cases().expect("loading EXPECTED.json files");
     match std::env::var("SKILLPROOF_VECTOR") {
-        Ok(filter) if !filter.is_empty() => {
-            cases.into_iter().filter(|case| case.name().contains(&filter)).collect()
-        }
+        Ok(filter) if !filter.is_empty() => cases
+            .into_iter()
+            .filter(|case| case.name().contains(&filter))
+            .collect(),
         _ => cases,
     }
 }
@@ -61,9 +67,14 @@ fn run_case(case: &LoadedCase) -> Row {
         Ok(expected) => {
             for (kind, result) in expected {
                 if !check_matches(&report, kind, result) {
-                    let got: Vec<String> =
-                        report.checks_of(kind).map(|check| format!("{:?}", check.result)).collect();
-                    row.check_mismatches.push(format!("{kind:?}: expected {result:?}, got [{}]", got.join(",")));
+                    let got: Vec<String> = report
+                        .checks_of(kind)
+                        .map(|check| format!("{:?}", check.result))
+                        .collect();
+                    row.check_mismatches.push(format!(
+                        "{kind:?}: expected {result:?}, got [{}]",
+                        got.join(",")
+                    ));
                 }
             }
         }
@@ -73,7 +84,10 @@ fn run_case(case: &LoadedCase) -> Row {
 }
 
 fn run_all(cases: &[LoadedCase]) -> Vec<Row> {
-    let threads = std::thread::available_parallelism().map(usize::from).unwrap_or(1).max(1);
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .max(1);
     let chunk = cases.len().div_ceil(threads).max(1);
     let mut rows: Vec<Row> = std::thread::scope(|scope| {
         let handles: Vec<_> = cases
@@ -103,8 +117,17 @@ fn report(rows: &[Row]) -> String {
     let mut out = String::new();
     let failures: Vec<&Row> = rows.iter().filter(|row| !row.passed()).collect();
     if !failures.is_empty() {
-        let width = failures.iter().map(|row| row.name.len()).max().unwrap_or(4).min(100);
-        let _ = writeln!(out, "\n{:width$}  {:22}  {:22}  first failed check / check mismatches", "case", "expected", "actual");
+        let width = failures
+            .iter()
+            .map(|row| row.name.len())
+            .max()
+            .unwrap_or(4)
+            .min(100);
+        let _ = writeln!(
+            out,
+            "\n{:width$}  {:22}  {:22}  first failed check / check mismatches",
+            "case", "expected", "actual"
+        );
         for row in &failures {
             let actual = match &row.actual {
                 Ok(outcome) => outcome.to_string(),
@@ -114,7 +137,14 @@ fn report(rows: &[Row]) -> String {
             if !row.check_mismatches.is_empty() {
                 detail = format!("{detail} | checks: {}", row.check_mismatches.join("; "));
             }
-            let _ = writeln!(out, "{:width$}  {:22}  {:22}  {}", row.name, row.expected.to_string(), actual, truncate(&detail, 220));
+            let _ = writeln!(
+                out,
+                "{:width$}  {:22}  {:22}  {}",
+                row.name,
+                row.expected.to_string(),
+                actual,
+                truncate(&detail, 220)
+            );
         }
     }
     let mut by_source: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -138,7 +168,12 @@ fn report(rows: &[Row]) -> String {
         let _ = writeln!(out, "  {outcome:24} {total:4} {ok:4}");
     }
     let passed = rows.iter().filter(|row| row.passed()).count();
-    let _ = writeln!(out, "vectors: {passed} as expected, {} not, of {}", rows.len() - passed, rows.len());
+    let _ = writeln!(
+        out,
+        "vectors: {passed} as expected, {} not, of {}",
+        rows.len() - passed,
+        rows.len()
+    );
     out
 }
 
@@ -153,7 +188,10 @@ fn truncate(text: &str, max: usize) -> String {
 #[test]
 fn vectors_give_their_expected_outcomes() {
     let cases = selected_cases();
-    assert!(!cases.is_empty(), "no vector case selected (SKILLPROOF_VECTOR filters everything out?)");
+    assert!(
+        !cases.is_empty(),
+        "no vector case selected (SKILLPROOF_VECTOR filters everything out?)"
+    );
     let rows = run_all(&cases);
     let summary = report(&rows);
     eprintln!("{summary}");
@@ -165,7 +203,11 @@ fn vectors_give_their_expected_outcomes() {
 #[test]
 fn expected_files_are_well_formed() {
     let cases = load_all_cases().expect("loading EXPECTED.json files");
-    assert!(cases.len() > 100, "the corpus shrank to {} cases", cases.len());
+    assert!(
+        cases.len() > 100,
+        "the corpus shrank to {} cases",
+        cases.len()
+    );
     let mut problems = Vec::new();
     let mut seen = BTreeSet::new();
     for case in &cases {
@@ -195,15 +237,23 @@ fn expected_files_are_well_formed() {
             problems.push(format!("{name}: {error:#}"));
         }
         if case.case.why.trim().len() < 10 {
-            problems.push(format!("{name}: `why` must say what the case tests and why"));
+            problems.push(format!(
+                "{name}: `why` must say what the case tests and why"
+            ));
         }
         if case.case.outcome == Outcome::Verified
-            && case.expected_checks().is_ok_and(|checks| checks.iter().any(|(_, r)| *r == CheckResult::Fail))
+            && case
+                .expected_checks()
+                .is_ok_and(|checks| checks.iter().any(|(_, r)| *r == CheckResult::Fail))
         {
             problems.push(format!("{name}: verified yet expects a failed check"));
         }
     }
-    assert!(problems.is_empty(), "bad EXPECTED.json entries:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "bad EXPECTED.json entries:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// Each ported folder keeps its PROVENANCE.md and a MANIFEST.sha256 that lists every file
@@ -217,7 +267,11 @@ fn fixture_folders_match_their_manifests() {
             problems.push(format!("{} is missing", root.display()));
             continue;
         };
-        let mut folders: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+        let mut folders: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
         if group == "reference-issued" {
             folders = vec![root.clone()];
         }
@@ -225,11 +279,19 @@ fn fixture_folders_match_their_manifests() {
             check_manifest(&folder, &mut problems);
         }
     }
-    assert!(problems.is_empty(), "fixture manifests disagree with the files:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "fixture manifests disagree with the files:\n{}",
+        problems.join("\n")
+    );
 }
 
 fn check_manifest(folder: &Path, problems: &mut Vec<String>) {
-    let label = folder.strip_prefix(fixtures_dir()).unwrap_or(folder).display().to_string();
+    let label = folder
+        .strip_prefix(fixtures_dir())
+        .unwrap_or(folder)
+        .display()
+        .to_string();
     if !folder.join("PROVENANCE.md").is_file() {
         problems.push(format!("{label}: no PROVENANCE.md"));
     }
@@ -252,13 +314,19 @@ fn check_manifest(folder: &Path, problems: &mut Vec<String>) {
     let mut on_disk = BTreeSet::new();
     let mut stack = vec![folder.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
             if path.is_dir() {
                 stack.push(path);
                 continue;
             }
-            let relative = path.strip_prefix(folder).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(folder)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             if relative == "MANIFEST.sha256" {
                 continue;
             }
@@ -274,7 +342,9 @@ fn check_manifest(folder: &Path, problems: &mut Vec<String>) {
             Ok(bytes) => {
                 let actual = hex_lower(&Sha256::digest(&bytes));
                 if &actual != expected {
-                    problems.push(format!("{label}/{path}: sha256 {actual}, manifest says {expected}"));
+                    problems.push(format!(
+                        "{label}/{path}: sha256 {actual}, manifest says {expected}"
+                    ));
                 }
             }
             Err(error) => problems.push(format!("{label}/{path}: {error}")),
@@ -286,8 +356,10 @@ fn check_manifest(folder: &Path, problems: &mut Vec<String>) {
 }
 
 fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
-        let _ = write!(out, "{byte:02x}");
-        out
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
+            let _ = write!(out, "{byte:02x}");
+            out
+        })
 }

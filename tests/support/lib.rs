@@ -4,6 +4,7 @@
 //! Everything here reads only the repository (`tests/fixtures/`, `index-data/`): never
 //! `../shared`, never the network.
 
+pub mod index;
 pub mod net;
 
 use std::collections::BTreeMap;
@@ -30,7 +31,10 @@ pub fn fixtures_dir() -> PathBuf {
 
 /// The repository root.
 pub fn repo_dir() -> PathBuf {
-    tests_dir().parent().map(Path::to_path_buf).unwrap_or_else(tests_dir)
+    tests_dir()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(tests_dir)
 }
 
 /// Reads a fixture by path relative to `tests/fixtures/`.
@@ -41,7 +45,8 @@ pub fn read_fixture(relative: &str) -> anyhow::Result<Vec<u8>> {
 
 /// Parses an RFC 3339 instant (fixtures and CLI flags use this form).
 pub fn parse_instant(text: &str) -> anyhow::Result<OffsetDateTime> {
-    OffsetDateTime::parse(text, &Rfc3339).with_context(|| format!("not an RFC 3339 instant: {text:?}"))
+    OffsetDateTime::parse(text, &Rfc3339)
+        .with_context(|| format!("not an RFC 3339 instant: {text:?}"))
 }
 
 /// One entry of an `EXPECTED.json` array: a verification case and what it must give.
@@ -140,8 +145,9 @@ impl LoadedCase {
             .checks
             .iter()
             .map(|(kind, result)| {
-                let kind: CheckKind = serde_json::from_value(serde_json::Value::String(kind.clone()))
-                    .with_context(|| format!("unknown check kind {kind:?}"))?;
+                let kind: CheckKind =
+                    serde_json::from_value(serde_json::Value::String(kind.clone()))
+                        .with_context(|| format!("unknown check kind {kind:?}"))?;
                 Ok((kind, *result))
             })
             .collect()
@@ -158,7 +164,10 @@ impl LoadedCase {
 /// `tests/fixtures/` (a typo must not read outside the corpus).
 pub fn resolve_inside(dir: &Path, relative: &str) -> anyhow::Result<PathBuf> {
     let candidate = Path::new(relative);
-    ensure!(!candidate.is_absolute(), "absolute path in fixture: {relative}");
+    ensure!(
+        !candidate.is_absolute(),
+        "absolute path in fixture: {relative}"
+    );
     let mut joined = dir.to_path_buf();
     for component in candidate.components() {
         match component {
@@ -170,7 +179,10 @@ pub fn resolve_inside(dir: &Path, relative: &str) -> anyhow::Result<PathBuf> {
             _ => bail!("unexpected path component in {relative}"),
         }
     }
-    ensure!(joined.starts_with(fixtures_dir()), "{relative} leaves tests/fixtures/");
+    ensure!(
+        joined.starts_with(fixtures_dir()),
+        "{relative} leaves tests/fixtures/"
+    );
     Ok(joined)
 }
 
@@ -184,14 +196,22 @@ pub fn build_resolver(
         let (status, file, content_type) = match spec {
             DocumentSpec::Short(text) => match text.strip_prefix("status:") {
                 Some(code) => {
-                    let status = code.parse().with_context(|| format!("bad status in {text:?}"))?;
+                    let status = code
+                        .parse()
+                        .with_context(|| format!("bad status in {text:?}"))?;
                     (status, None, None)
                 }
-                None => (200, Some(text.as_str()), Some("application/json".to_owned())),
+                None => (
+                    200,
+                    Some(text.as_str()),
+                    Some("application/json".to_owned()),
+                ),
             },
-            DocumentSpec::Full { status, file, content_type } => {
-                (*status, file.as_deref(), content_type.clone())
-            }
+            DocumentSpec::Full {
+                status,
+                file,
+                content_type,
+            } => (*status, file.as_deref(), content_type.clone()),
         };
         let body: Arc<[u8]> = match file {
             Some(relative) => {
@@ -202,7 +222,14 @@ pub fn build_resolver(
             }
             None => Arc::from(&b""[..]),
         };
-        resolver.insert(url.clone(), FetchedDocument { status, content_type, body });
+        resolver.insert(
+            url.clone(),
+            FetchedDocument {
+                status,
+                content_type,
+                body,
+            },
+        );
     }
     Ok(resolver)
 }
@@ -214,9 +241,14 @@ pub const VERIFICATION_FIXTURE_ROOTS: &[&str] = &["vectors", "reference-issued",
 /// Every verification `EXPECTED.json` under the [`VERIFICATION_FIXTURE_ROOTS`], sorted.
 pub fn expected_files() -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut stack: Vec<PathBuf> = VERIFICATION_FIXTURE_ROOTS.iter().map(|root| fixtures_dir().join(root)).collect();
+    let mut stack: Vec<PathBuf> = VERIFICATION_FIXTURE_ROOTS
+        .iter()
+        .map(|root| fixtures_dir().join(root))
+        .collect();
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
@@ -231,10 +263,14 @@ pub fn expected_files() -> anyhow::Result<Vec<PathBuf>> {
 
 /// Loads the cases of one `EXPECTED.json`.
 pub fn load_expected(path: &Path) -> anyhow::Result<Vec<LoadedCase>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let cases: Vec<ExpectedCase> =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let dir = path.parent().map(Path::to_path_buf).context("EXPECTED.json has no folder")?;
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .context("EXPECTED.json has no folder")?;
     let source = dir
         .strip_prefix(fixtures_dir())
         .unwrap_or(&dir)
@@ -246,7 +282,12 @@ pub fn load_expected(path: &Path) -> anyhow::Result<Vec<LoadedCase>> {
         .map(|case| {
             let occurrence = seen.entry(case.file.clone()).or_default();
             *occurrence += 1;
-            LoadedCase { dir: dir.clone(), source: source.clone(), occurrence: *occurrence, case }
+            LoadedCase {
+                dir: dir.clone(),
+                source: source.clone(),
+                occurrence: *occurrence,
+                case,
+            }
         })
         .collect())
 }
@@ -294,7 +335,11 @@ pub struct TestRng(u64);
 impl TestRng {
     /// Seeded generator (a zero seed is replaced: xorshift has no zero state).
     pub fn new(seed: u64) -> Self {
-        TestRng(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        TestRng(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     /// Next 64 random bits.
@@ -333,7 +378,11 @@ pub fn skillproof_bin() -> anyhow::Result<PathBuf> {
 fn build_skillproof() -> anyhow::Result<PathBuf> {
     if let Some(path) = std::env::var_os("SKILLPROOF_BIN") {
         let path = PathBuf::from(path);
-        ensure!(path.is_file(), "SKILLPROOF_BIN={} is not a file", path.display());
+        ensure!(
+            path.is_file(),
+            "SKILLPROOF_BIN={} is not a file",
+            path.display()
+        );
         return Ok(path);
     }
     // The test binary lives in <target>/<profile>/deps/; the cli goes to <target>/<profile>/.
@@ -344,18 +393,33 @@ fn build_skillproof() -> anyhow::Result<PathBuf> {
         .context("test binary is not in <target>/<profile>/deps")?
         .to_path_buf();
     let target_dir = profile_dir.parent().context("no target dir")?.to_path_buf();
-    let release = profile_dir.file_name().is_some_and(|name| name == "release");
+    let release = profile_dir
+        .file_name()
+        .is_some_and(|name| name == "release");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(repo_dir())
-        .args(["build", "--quiet", "-p", "skillproof-cli", "--bin", "skillproof", "--target-dir"])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "skillproof-cli",
+            "--bin",
+            "skillproof",
+            "--target-dir",
+        ])
         .arg(&target_dir);
     if release {
         command.arg("--release");
     }
-    let status = command.status().context("running cargo build for the cli")?;
-    ensure!(status.success(), "cargo build -p skillproof-cli failed: {status}");
+    let status = command
+        .status()
+        .context("running cargo build for the cli")?;
+    ensure!(
+        status.success(),
+        "cargo build -p skillproof-cli failed: {status}"
+    );
     let bin = profile_dir.join(format!("skillproof{}", std::env::consts::EXE_SUFFIX));
     ensure!(bin.is_file(), "built cli not found at {}", bin.display());
     Ok(bin)

@@ -49,8 +49,12 @@ pub(crate) fn resolver(offline: bool, network: &NetworkArgs) -> anyhow::Result<A
         }
         return Ok(Arc::new(OfflineResolver));
     }
-    let client = BlockingClient::new(network.net_config()?).context("starting the network client")?;
-    Ok(Arc::new(CachingResolver::new(NetResolver { client }, RESOLVER_CACHE_DOCUMENTS)))
+    let client =
+        BlockingClient::new(network.net_config()?).context("starting the network client")?;
+    Ok(Arc::new(CachingResolver::new(
+        NetResolver { client },
+        RESOLVER_CACHE_DOCUMENTS,
+    )))
 }
 
 /// The verifier's [`Resolver`] over [`BlockingClient`]. A document is only accepted from the
@@ -61,27 +65,41 @@ struct NetResolver {
 
 impl Resolver for NetResolver {
     fn fetch(&self, url: &str) -> Result<FetchedDocument, ResolveError> {
-        let parsed = Url::parse(url).map_err(|error| ResolveError::Blocked(format!("{url}: {error}")))?;
+        let parsed =
+            Url::parse(url).map_err(|error| ResolveError::Blocked(format!("{url}: {error}")))?;
         let options = FetchOptions {
             purpose: Purpose::Document,
             max_bytes: Some(MAX_DOCUMENT_BYTES),
-            accept: Some("application/did+json, application/ld+json, application/json;q=0.9, */*;q=0.1".to_owned()),
+            accept: Some(
+                "application/did+json, application/ld+json, application/json;q=0.9, */*;q=0.1"
+                    .to_owned(),
+            ),
             ..FetchOptions::default()
         };
-        let fetched = self.client.fetch(&parsed, &options).map_err(resolve_error)?;
+        let fetched = self
+            .client
+            .fetch(&parsed, &options)
+            .map_err(resolve_error)?;
         if fetched.final_url.origin() != parsed.origin() {
-            return Err(ResolveError::Blocked(format!("{url} redirected to another origin ({})", fetched.final_url)));
+            return Err(ResolveError::Blocked(format!(
+                "{url} redirected to another origin ({})",
+                fetched.final_url
+            )));
         }
-        Ok(FetchedDocument { status: fetched.status, content_type: fetched.content_type, body: Arc::from(fetched.body.as_ref()) })
+        Ok(FetchedDocument {
+            status: fetched.status,
+            content_type: fetched.content_type,
+            body: Arc::from(fetched.body.as_ref()),
+        })
     }
 }
 
 fn resolve_error(error: NetError) -> ResolveError {
     let message = error.to_string();
     match error {
-        NetError::InvalidUrl { .. } | NetError::BlockedScheme { .. } | NetError::BlockedAddress { .. } => {
-            ResolveError::Blocked(message)
-        }
+        NetError::InvalidUrl { .. }
+        | NetError::BlockedScheme { .. }
+        | NetError::BlockedAddress { .. } => ResolveError::Blocked(message),
         NetError::TooLarge { .. } => ResolveError::TooLarge(message),
         NetError::TimedOut { .. } => ResolveError::Timeout(message),
         _ => ResolveError::Network(message),

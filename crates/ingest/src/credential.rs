@@ -2,8 +2,8 @@
 
 use base64::Engine as _;
 use model::{
-    AchievementRef, Container, CredentialKind, CredentialRecord, EarnerRef, Format, IssuerRef, OriginalCredential,
-    RegionRef, RegionSource, SkillClaim, SkillMethod, Verified,
+    AchievementRef, Container, CredentialKind, CredentialRecord, EarnerRef, Format, IssuerRef,
+    OriginalCredential, RegionRef, RegionSource, SkillClaim, SkillMethod, Verified,
 };
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -50,39 +50,62 @@ pub fn credential_records(
                 // The verifier established holder = subject for every member: the earner
                 // signed this presentation, which is their consent to be found.
                 consent: Some(Consent {
-                    source: context.source_url.clone().unwrap_or_else(|| "a signed presentation".to_owned()),
+                    source: context
+                        .source_url
+                        .clone()
+                        .unwrap_or_else(|| "a signed presentation".to_owned()),
                 }),
                 earner_location: context.earner_location.clone().or(holder_location),
             };
-            presentation.nested.into_iter().flat_map(|member| credential_records(member, taxonomy, &member_context)).collect()
+            presentation
+                .nested
+                .into_iter()
+                .flat_map(|member| credential_records(member, taxonomy, &member_context))
+                .collect()
         }
         Format::Clr => {
             let (clr, _) = verified.into_parts();
-            clr.nested.into_iter().flat_map(|member| credential_records(member, taxonomy, context)).collect()
+            clr.nested
+                .into_iter()
+                .flat_map(|member| credential_records(member, taxonomy, context))
+                .collect()
         }
         _ => vec![verified.map(|document| record(&document, format, taxonomy, context))],
     }
 }
 
-fn record(verified: &VerifiedDocument, format: Format, taxonomy: &Taxonomy, context: &IngestContext) -> CredentialRecord {
+fn record(
+    verified: &VerifiedDocument,
+    format: Format,
+    taxonomy: &Taxonomy,
+    context: &IngestContext,
+) -> CredentialRecord {
     let empty = Map::new();
     let document = verified.document.as_object().unwrap_or(&empty);
     let content_sha256 = hex(&Sha256::digest(&verified.original));
-    let credential_id = string(document, "id").map(str::to_owned).unwrap_or_else(|| format!("sha256:{content_sha256}"));
+    let credential_id = string(document, "id")
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("sha256:{content_sha256}"));
     let issuer = issuer(document);
     let mapped = taxonomy.map_credential(&verified.document);
     let skills = mapped
         .skills
         .iter()
         .filter(|skill| {
-            !matches!(skill.kind, taxonomy::ConceptKind::Occupation | taxonomy::ConceptKind::OccupationGroup)
+            !matches!(
+                skill.kind,
+                taxonomy::ConceptKind::Occupation | taxonomy::ConceptKind::OccupationGroup
+            )
         })
         .map(|skill| SkillClaim {
             id: skill.id.clone(),
             label: skill.label.clone(),
             method: method(skill.method),
             confidence: skill.confidence,
-            span: skill.evidence.iter().find_map(|evidence| evidence.span.as_ref().map(|span| span.text.clone())),
+            span: skill
+                .evidence
+                .iter()
+                .find_map(|evidence| evidence.span.as_ref().map(|span| span.text.clone())),
             facets: taxonomy.facet_paths(skill.concept),
         })
         .collect();
@@ -95,10 +118,16 @@ fn record(verified: &VerifiedDocument, format: Format, taxonomy: &Taxonomy, cont
         earner: EarnerRef {
             key: earner_key(document, &issuer.id, &credential_id),
             findable: context.consent.is_some(),
-            consent_source: context.consent.as_ref().map(|consent| consent.source.clone()),
+            consent_source: context
+                .consent
+                .as_ref()
+                .map(|consent| consent.source.clone()),
         },
         achievement: achievement(document),
-        issued_at: first_instant(document, &["validFrom", "issuanceDate", "issuedOn", "awardedDate"]),
+        issued_at: first_instant(
+            document,
+            &["validFrom", "issuanceDate", "issuedOn", "awardedDate"],
+        ),
         valid_until: first_instant(document, &["validUntil", "expirationDate", "expires"]),
         original: original(verified, format),
         source_url: context.source_url.clone(),
@@ -132,7 +161,10 @@ fn method(method: taxonomy::Method) -> SkillMethod {
 fn text(value: &Value) -> Option<String> {
     match value {
         Value::String(text) => Some(text.clone()),
-        Value::Object(object) => object.get("@value").and_then(Value::as_str).map(str::to_owned),
+        Value::Object(object) => object
+            .get("@value")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         Value::Array(values) => values.iter().find_map(text),
         _ => None,
     }
@@ -153,19 +185,32 @@ fn issuer(document: &Map<String, Value>) -> IssuerRef {
         .or_else(|| document.get("badge").and_then(|badge| badge.get("issuer")));
     let (id, name) = match issuer_value {
         Some(Value::String(id)) => (id.clone(), None),
-        Some(Value::Object(issuer)) => (string(issuer, "id").unwrap_or_default().to_owned(), issuer.get("name").and_then(text)),
+        Some(Value::Object(issuer)) => (
+            string(issuer, "id").unwrap_or_default().to_owned(),
+            issuer.get("name").and_then(text),
+        ),
         _ => (String::new(), None),
     };
-    IssuerRef { domain: issuer_domain(&id), id, name }
+    IssuerRef {
+        domain: issuer_domain(&id),
+        id,
+        name,
+    }
 }
 
 /// The domain that vouches for an issuer: the did:web host or the https host.
 fn issuer_domain(id: &str) -> Option<String> {
     if let Some(rest) = id.strip_prefix("did:web:") {
-        let host = rest.split(':').next().unwrap_or_default().replacen("%3A", ":", 1);
+        let host = rest
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .replacen("%3A", ":", 1);
         return (!host.is_empty()).then(|| host.to_ascii_lowercase());
     }
-    let rest = id.strip_prefix("https://").or_else(|| id.strip_prefix("http://"))?;
+    let rest = id
+        .strip_prefix("https://")
+        .or_else(|| id.strip_prefix("http://"))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
@@ -173,7 +218,11 @@ fn issuer_domain(id: &str) -> Option<String> {
 /// The earner's key. Never an e-mail address or other plain identity: those are hashed with
 /// the issuer id, which keeps the key stable for one issuer and unlinkable across issuers.
 fn earner_key(document: &Map<String, Value>, issuer_id: &str, credential_id: &str) -> String {
-    let scoped_hash = |identity: &str| hex(&Sha256::digest(format!("{issuer_id}|{identity}").as_bytes()));
+    let scoped_hash = |identity: &str| {
+        hex(&Sha256::digest(
+            format!("{issuer_id}|{identity}").as_bytes(),
+        ))
+    };
     for subject in subjects(document) {
         if let Some(id) = string(subject, "id") {
             if id.starts_with("did:") {
@@ -182,34 +231,58 @@ fn earner_key(document: &Map<String, Value>, issuer_id: &str, credential_id: &st
             return format!("idhash:{}", scoped_hash(id));
         }
         let identifiers = match subject.get("identifier") {
-            Some(Value::Array(values)) => values.iter().filter_map(Value::as_object).collect::<Vec<_>>(),
+            Some(Value::Array(values)) => values
+                .iter()
+                .filter_map(Value::as_object)
+                .collect::<Vec<_>>(),
             Some(Value::Object(identifier)) => vec![identifier],
             _ => Vec::new(),
         };
-        if let Some(hash) = identifiers.iter().find_map(|identifier| string(identifier, "identityHash")) {
+        if let Some(hash) = identifiers
+            .iter()
+            .find_map(|identifier| string(identifier, "identityHash"))
+        {
             return format!("idhash:{}", scoped_hash(hash));
         }
     }
     // OB 2.0: `recipient.identity` is a salted hash, or (hashed: false) a plain e-mail.
-    if let Some(identity) = document.get("recipient").and_then(|recipient| recipient.get("identity")).and_then(Value::as_str) {
+    if let Some(identity) = document
+        .get("recipient")
+        .and_then(|recipient| recipient.get("identity"))
+        .and_then(Value::as_str)
+    {
         return format!("idhash:{}", scoped_hash(identity));
     }
     format!("anon:{}", hex(&Sha256::digest(credential_id.as_bytes())))
 }
 
 fn achievement(document: &Map<String, Value>) -> AchievementRef {
-    let subject_achievement = subjects(document).into_iter().find_map(|subject| subject.get("achievement")?.as_object());
+    let subject_achievement = subjects(document)
+        .into_iter()
+        .find_map(|subject| subject.get("achievement")?.as_object());
     let badge = document.get("badge").and_then(Value::as_object);
     let source = subject_achievement.or(badge).unwrap_or(document);
     let achievement_type = string(source, "achievementType").unwrap_or_default();
-    let credits = |object: &Map<String, Value>, key: &str| object.get(key).and_then(Value::as_f64).unwrap_or(0.0);
+    let credits = |object: &Map<String, Value>, key: &str| {
+        object.get(key).and_then(Value::as_f64).unwrap_or(0.0)
+    };
     let credit = credits(source, "creditsAvailable") > 0.0
-        || subjects(document).into_iter().any(|subject| credits(subject, "creditsEarned") > 0.0);
+        || subjects(document)
+            .into_iter()
+            .any(|subject| credits(subject, "creditsEarned") > 0.0);
     AchievementRef {
         id: string(source, "id").map(str::to_owned),
-        name: source.get("name").and_then(text).or_else(|| document.get("name").and_then(text)).unwrap_or_default(),
+        name: source
+            .get("name")
+            .and_then(text)
+            .or_else(|| document.get("name").and_then(text))
+            .unwrap_or_default(),
         description: source.get("description").and_then(text),
-        kind: if badge.is_some() && achievement_type.is_empty() { CredentialKind::Badge } else { kind(achievement_type) },
+        kind: if badge.is_some() && achievement_type.is_empty() {
+            CredentialKind::Badge
+        } else {
+            kind(achievement_type)
+        },
         credit,
     }
 }
@@ -217,11 +290,22 @@ fn achievement(document: &Map<String, Value>) -> AchievementRef {
 /// Open Badges 3.0 `achievementType` → coarse kind.
 fn kind(achievement_type: &str) -> CredentialKind {
     match achievement_type.trim_start_matches("ext:") {
-        "AssociateDegree" | "BachelorDegree" | "MasterDegree" | "DoctoralDegree" | "ProfessionalDoctorate"
-        | "ResearchDoctorate" | "Degree" => CredentialKind::Degree,
-        "Diploma" | "SecondarySchoolDiploma" | "GeneralEducationDevelopment" => CredentialKind::Diploma,
-        "Certificate" | "CertificateOfCompletion" | "Certification" | "ApprenticeshipCertificate"
-        | "JourneymanCertificate" | "MasterCertificate" => CredentialKind::Certificate,
+        "AssociateDegree"
+        | "BachelorDegree"
+        | "MasterDegree"
+        | "DoctoralDegree"
+        | "ProfessionalDoctorate"
+        | "ResearchDoctorate"
+        | "Degree" => CredentialKind::Degree,
+        "Diploma" | "SecondarySchoolDiploma" | "GeneralEducationDevelopment" => {
+            CredentialKind::Diploma
+        }
+        "Certificate"
+        | "CertificateOfCompletion"
+        | "Certification"
+        | "ApprenticeshipCertificate"
+        | "JourneymanCertificate"
+        | "MasterCertificate" => CredentialKind::Certificate,
         "MicroCredential" => CredentialKind::MicroCredential,
         "Badge" | "Award" | "Competency" => CredentialKind::Badge,
         "License" => CredentialKind::License,
@@ -233,7 +317,9 @@ fn kind(achievement_type: &str) -> CredentialKind {
 fn first_instant(document: &Map<String, Value>, keys: &[&str]) -> Option<i64> {
     keys.iter().find_map(|key| {
         let text = string(document, key)?;
-        OffsetDateTime::parse(text, &Rfc3339).ok().map(OffsetDateTime::unix_timestamp)
+        OffsetDateTime::parse(text, &Rfc3339)
+            .ok()
+            .map(OffsetDateTime::unix_timestamp)
     })
 }
 
@@ -253,13 +339,16 @@ fn region(taxonomy: &Taxonomy, location: &str, source: RegionSource) -> Option<R
 /// The campus where the learning happened: the issuer's postal code, else its coordinates.
 fn issuer_region(taxonomy: &Taxonomy, document: &Map<String, Value>) -> Option<RegionRef> {
     let address = document.get("issuer")?.get("address")?.as_object()?;
-    if let Some(postal_code) = string(address, "postalCode") {
-        if let Some(region) = region(taxonomy, postal_code, RegionSource::Issuer) {
-            return Some(region);
-        }
+    if let Some(postal_code) = string(address, "postalCode")
+        && let Some(region) = region(taxonomy, postal_code, RegionSource::Issuer)
+    {
+        return Some(region);
     }
     let geo = address.get("geo")?;
-    let point = taxonomy::Point { lat: geo.get("latitude")?.as_f64()?, lon: geo.get("longitude")?.as_f64()? };
+    let point = taxonomy::Point {
+        lat: geo.get("latitude")?.as_f64()?,
+        lon: geo.get("longitude")?.as_f64()?,
+    };
     let resolved = taxonomy.regions().locate_point(point)?;
     Some(RegionRef {
         fsa: resolved.fsa,
@@ -274,7 +363,11 @@ fn issuer_region(taxonomy: &Taxonomy, document: &Map<String, Value>) -> Option<R
 
 /// A location the holder put in their presentation (`holder.address.postalCode`).
 fn holder_location(presentation: &Value) -> Option<String> {
-    let postal_code = presentation.get("holder")?.get("address")?.get("postalCode")?.as_str()?;
+    let postal_code = presentation
+        .get("holder")?
+        .get("address")?
+        .get("postalCode")?
+        .as_str()?;
     taxonomy::coarsen_postal_code(postal_code)
 }
 
@@ -282,12 +375,17 @@ fn original(verified: &VerifiedDocument, format: Format) -> OriginalCredential {
     let media_type = match (verified.container, format) {
         (Container::Png, _) => "image/png",
         (Container::Svg, _) => "image/svg+xml",
-        (Container::Jwt, _) | (_, Format::VcJwt | Format::VpJwt | Format::Ob2Signed) => "application/vc+jwt",
+        (Container::Jwt, _) | (_, Format::VcJwt | Format::VpJwt | Format::Ob2Signed) => {
+            "application/vc+jwt"
+        }
         _ => "application/vc+ld+json",
     };
     let content = match verified.container {
         Container::Png => base64::engine::general_purpose::STANDARD.encode(&verified.original),
         _ => String::from_utf8_lossy(&verified.original).into_owned(),
     };
-    OriginalCredential { media_type: media_type.to_owned(), content }
+    OriginalCredential {
+        media_type: media_type.to_owned(),
+        content,
+    }
 }

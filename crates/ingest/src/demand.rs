@@ -29,18 +29,31 @@ pub fn demand_from_job_posting(
         Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
-    if !types.iter().any(|name| *name == "JobPosting" || name.ends_with("/JobPosting")) {
+    if !types
+        .iter()
+        .any(|name| *name == "JobPosting" || name.ends_with("/JobPosting"))
+    {
         return Err(Error::NotAJobPosting(format!("@type is {types:?}")));
     }
-    let title = text(object, "title").ok_or_else(|| Error::InvalidJobPosting("no title".to_owned()))?;
-    let date_posted = text(object, "datePosted").ok_or_else(|| Error::InvalidJobPosting("no datePosted".to_owned()))?;
-    let month = month_of(&date_posted).ok_or_else(|| Error::InvalidJobPosting(format!("datePosted {date_posted:?} is not a date")))?;
-    let description = text(object, "description").map(|html| strip_html(&html)).unwrap_or_default();
+    let title =
+        text(object, "title").ok_or_else(|| Error::InvalidJobPosting("no title".to_owned()))?;
+    let date_posted = text(object, "datePosted")
+        .ok_or_else(|| Error::InvalidJobPosting("no datePosted".to_owned()))?;
+    let month = month_of(&date_posted).ok_or_else(|| {
+        Error::InvalidJobPosting(format!("datePosted {date_posted:?} is not a date"))
+    })?;
+    let description = text(object, "description")
+        .map(|html| strip_html(&html))
+        .unwrap_or_default();
 
     let mut skills = declared_skills(object, taxonomy);
     let stated_skills = match object.get("skills") {
         Some(Value::String(skills)) => skills.clone(),
-        Some(Value::Array(values)) => values.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(". "),
+        Some(Value::Array(values)) => values
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(". "),
         _ => String::new(),
     };
     for passage in [title.as_str(), stated_skills.as_str(), description.as_str()] {
@@ -64,21 +77,37 @@ pub fn demand_from_job_posting(
         .or_else(|| source_url.map(str::to_owned))
         .unwrap_or_else(|| {
             let digest = Sha256::digest(posting.to_string().as_bytes());
-            format!("sha256:{}", digest.iter().map(|byte| format!("{byte:02x}")).collect::<String>())
+            format!(
+                "sha256:{}",
+                digest
+                    .iter()
+                    .map(|byte| format!("{byte:02x}"))
+                    .collect::<String>()
+            )
         });
     let vacancies = object
         .get("totalJobOpenings")
-        .and_then(|value| value.as_u64().or_else(|| value.as_str().and_then(|text| text.trim().parse().ok())))
-        .map_or(1, |count| u32::try_from(count).unwrap_or(u32::MAX).clamp(1, MAX_VACANCIES));
+        .and_then(|value| {
+            value
+                .as_u64()
+                .or_else(|| value.as_str().and_then(|text| text.trim().parse().ok()))
+        })
+        .map_or(1, |count| {
+            u32::try_from(count)
+                .unwrap_or(u32::MAX)
+                .clamp(1, MAX_VACANCIES)
+        });
     Ok(DemandRecord {
         demand_id,
         kind: DemandKind::Posting,
         source_url: source_url.map(str::to_owned),
-        employer: object.get("hiringOrganization").and_then(|organization| match organization {
-            Value::String(name) => Some(name.clone()),
-            Value::Object(organization) => text(organization, "name"),
-            _ => None,
-        }),
+        employer: object
+            .get("hiringOrganization")
+            .and_then(|organization| match organization {
+                Value::String(name) => Some(name.clone()),
+                Value::Object(organization) => text(organization, "name"),
+                _ => None,
+            }),
         noc: noc(object),
         region: job_region(object, taxonomy),
         title,
@@ -91,7 +120,10 @@ pub fn demand_from_job_posting(
 fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
     match object.get(key)? {
         Value::String(text) => Some(text.trim().to_owned()).filter(|text| !text.is_empty()),
-        Value::Object(value) => value.get("@value").and_then(Value::as_str).map(str::to_owned),
+        Value::Object(value) => value
+            .get("@value")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         _ => None,
     }
 }
@@ -111,7 +143,10 @@ fn identifier(object: &Map<String, Value>) -> Option<String> {
 /// `2026-03-14` or `2026-03-14T09:00:00Z` → `2026-03`.
 fn month_of(date: &str) -> Option<String> {
     let bytes = date.as_bytes();
-    let shaped = bytes.len() >= 7 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-' && bytes[5..7].iter().all(u8::is_ascii_digit);
+    let shaped = bytes.len() >= 7
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[5..7].iter().all(u8::is_ascii_digit);
     let month: u8 = date.get(5..7)?.parse().ok()?;
     (shaped && (1..=12).contains(&month)).then(|| date[..7].to_owned())
 }
@@ -121,10 +156,20 @@ fn month_of(date: &str) -> Option<String> {
 fn noc(object: &Map<String, Value>) -> Option<String> {
     let candidates: Vec<String> = match object.get("occupationalCategory")? {
         Value::String(text) => vec![text.clone()],
-        Value::Object(code) => vec![code.get("codeValue").and_then(Value::as_str).unwrap_or_default().to_owned()],
+        Value::Object(code) => vec![
+            code.get("codeValue")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        ],
         Value::Array(values) => values
             .iter()
-            .filter_map(|value| value.as_str().map(str::to_owned).or_else(|| value.get("codeValue")?.as_str().map(str::to_owned)))
+            .filter_map(|value| {
+                value
+                    .as_str()
+                    .map(str::to_owned)
+                    .or_else(|| value.get("codeValue")?.as_str().map(str::to_owned))
+            })
             .collect(),
         _ => Vec::new(),
     };
@@ -152,7 +197,13 @@ fn declared_skills(object: &Map<String, Value>, taxonomy: &Taxonomy) -> Vec<Skil
                 "targetName": term.get("name"),
                 "targetFramework": term.get("inDefinedTermSet"),
             });
-            let AlignmentOutcome::Resolved { id, label, confidence, .. } = taxonomy.resolve_alignment(&alignment) else {
+            let AlignmentOutcome::Resolved {
+                id,
+                label,
+                confidence,
+                ..
+            } = taxonomy.resolve_alignment(&alignment)
+            else {
                 return None;
             };
             let concept = taxonomy.by_id(&id)?;
@@ -175,7 +226,9 @@ fn job_region(object: &Map<String, Value>, taxonomy: &Taxonomy) -> Option<Region
     };
     locations.into_iter().find_map(|location| {
         let address = location.get("address")?;
-        let candidates = ["postalCode", "addressLocality"].into_iter().filter_map(|key| address.get(key)?.as_str());
+        let candidates = ["postalCode", "addressLocality"]
+            .into_iter()
+            .filter_map(|key| address.get(key)?.as_str());
         candidates.into_iter().find_map(|candidate| {
             let resolved = taxonomy.regions().resolve(candidate)?;
             Some(RegionRef {
@@ -206,9 +259,19 @@ fn strip_html(html: &str) -> String {
             _ => {}
         }
     }
-    let decoded = [("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&amp;", "&")]
-        .iter()
-        .fold(text, |text, (entity, replacement)| text.replace(entity, replacement));
+    let decoded = [
+        ("&nbsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&apos;", "'"),
+        ("&amp;", "&"),
+    ]
+    .iter()
+    .fold(text, |text, (entity, replacement)| {
+        text.replace(entity, replacement)
+    });
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -222,9 +285,25 @@ mod tests {
         assert_eq!(month_of("2026-13-01"), None);
         assert_eq!(month_of("March 2026"), None);
         let object = |value: Value| value.as_object().cloned().unwrap_or_default();
-        assert_eq!(noc(&object(json!({"occupationalCategory": "NOC 21231 Software engineers"}))), Some("21231".to_owned()));
-        assert_eq!(noc(&object(json!({"occupationalCategory": {"@type": "CategoryCode", "codeValue": "31301"}}))), Some("31301".to_owned()));
-        assert_eq!(noc(&object(json!({"occupationalCategory": "15-1252.00"}))), None);
-        assert_eq!(strip_html("<p>Data &amp; analytics</p><ul><li>Python</li></ul>"), "Data & analytics Python");
+        assert_eq!(
+            noc(&object(
+                json!({"occupationalCategory": "NOC 21231 Software engineers"})
+            )),
+            Some("21231".to_owned())
+        );
+        assert_eq!(
+            noc(&object(
+                json!({"occupationalCategory": {"@type": "CategoryCode", "codeValue": "31301"}})
+            )),
+            Some("31301".to_owned())
+        );
+        assert_eq!(
+            noc(&object(json!({"occupationalCategory": "15-1252.00"}))),
+            None
+        );
+        assert_eq!(
+            strip_html("<p>Data &amp; analytics</p><ul><li>Python</li></ul>"),
+            "Data & analytics Python"
+        );
     }
 }

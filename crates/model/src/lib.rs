@@ -13,7 +13,7 @@ mod verified;
 
 pub use outcome::{Check, CheckKind, CheckResult, Container, Format, Outcome, ProofSummary};
 pub use record::{
-    AchievementRef, CredentialKind, CredentialRecord, DemandKind, DemandRecord, EarnerRef, IssuerRef,
-    OriginalCredential, RegionRef, RegionSource, SkillClaim, SkillMethod,
+    AchievementRef, CredentialKind, CredentialRecord, DemandKind, DemandRecord, EarnerRef,
+    IssuerRef, OriginalCredential, RegionRef, RegionSource, SkillClaim, SkillMethod,
 };
 pub use verified::{VerificationSummary, Verified};

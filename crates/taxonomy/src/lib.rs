@@ -11,6 +11,7 @@
 mod build;
 mod cache;
 pub mod concept;
+pub mod embed;
 mod extract;
 pub mod lexical;
 mod mapping;
@@ -89,6 +90,17 @@ pub enum Error {
     /// The compact form could not be encoded.
     #[error("encoding the compact taxonomy: {0}")]
     Encode(String),
+    /// The sentence-embedding model is missing parts, altered or unreadable.
+    #[error("{path}: {message}")]
+    Model {
+        /// The model file or folder.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The sentence-embedding model failed on an input (a bug of ours, not bad input).
+    #[error("sentence embedding failed: {0}")]
+    Embed(String),
 }
 
 /// Everything the taxonomy knows, in the form that is cached.

@@ -699,8 +699,15 @@ fn verify_signatures_alongside(
 }
 
 /// v3: the VC `credentialStatus`; v2: `badge.issuer.revocationList` listing the assertion id.
-fn check_status(session: &Session<'_>, object: &Map<String, Value>, report: &mut VerificationReport) {
-    let v2_issuer = object.get("badge").and_then(|badge| badge.get("issuer")).and_then(Value::as_object);
+fn check_status(
+    session: &Session<'_>,
+    object: &Map<String, Value>,
+    report: &mut VerificationReport,
+) {
+    let v2_issuer = object
+        .get("badge")
+        .and_then(|badge| badge.get("issuer"))
+        .and_then(Value::as_object);
     match v2_issuer {
         Some(issuer) => {
             let issuer_id = string_member(issuer, "id").unwrap_or_default();
@@ -1053,7 +1060,11 @@ mod tests {
 
     /// A VC 2.0 credential with a mocknet `merkle-proof-2019` proof computed by our own
     /// canonicalization, optionally co-signed with Ed25519 by `signer`.
-    fn merkle_certificate(issuer_key: &[u8; 32], signer: Option<&[u8; 32]>, status: Option<Value>) -> Value {
+    fn merkle_certificate(
+        issuer_key: &[u8; 32],
+        signer: Option<&[u8; 32]>,
+        status: Option<Value>,
+    ) -> Value {
         use ed25519_dalek::SigningKey;
         let verifier = crate::Verifier::new(Arc::new(crate::OfflineResolver));
         let (issuer, _) = crate::signing::did_key(&SigningKey::from_bytes(issuer_key));
@@ -1129,7 +1140,11 @@ mod tests {
     }
 
     #[track_caller]
-    fn check_certificate_with(document: &Value, resolver: Arc<dyn crate::Resolver>, expected: Outcome) {
+    fn check_certificate_with(
+        document: &Value,
+        resolver: Arc<dyn crate::Resolver>,
+        expected: Outcome,
+    ) {
         let verifier = crate::Verifier::new(resolver);
         let now = time::OffsetDateTime::from_unix_timestamp(1_767_225_600).expect("instant");
         let report = verifier.verify(
@@ -1177,7 +1192,12 @@ mod tests {
         );
         check_certificate_with(&signed, Arc::new(revoking), Outcome::Revoked);
         let mut clear = crate::StaticResolver::new();
-        clear.insert_json(list_url, json!({"id": list_url, "revokedCredentials": []}).to_string().into_bytes());
+        clear.insert_json(
+            list_url,
+            json!({"id": list_url, "revokedCredentials": []})
+                .to_string()
+                .into_bytes(),
+        );
         check_certificate_with(&signed, Arc::new(clear), Outcome::Verified);
     }
 

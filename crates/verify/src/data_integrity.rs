@@ -290,11 +290,17 @@ fn read_proof<'a>(
 fn check_rdf_contexts(hasher: &mut DocumentHasher, report: &mut VerificationReport) -> bool {
     match hasher.rdf_hash(&[]) {
         Ok(_) => {
-            report.note(Check::pass(CheckKind::Context, "every context is pinned and expansion loses nothing"));
+            report.note(Check::pass(
+                CheckKind::Context,
+                "every context is pinned and expansion loses nothing",
+            ));
             true
         }
         Err(error) => {
-            report.record(Check::fail(CheckKind::Context, format!("JSON-LD: {error}")), jsonld_outcome(&error));
+            report.record(
+                Check::fail(CheckKind::Context, format!("JSON-LD: {error}")),
+                jsonld_outcome(&error),
+            );
             false
         }
     }
@@ -511,23 +517,25 @@ fn verify_one(
         }
     }
     if let Some(created) = proof.created
-        && created > session.now() + CLOCK_SKEW {
-            fail(
-                report,
-                CheckKind::Validity,
-                format!("created {} is in the future", format_datetime(created)),
-                Outcome::NotYetValid,
-            );
-        }
+        && created > session.now() + CLOCK_SKEW
+    {
+        fail(
+            report,
+            CheckKind::Validity,
+            format!("created {} is in the future", format_datetime(created)),
+            Outcome::NotYetValid,
+        );
+    }
     if let Some(expires) = proof.expires
-        && expires < session.now() {
-            fail(
-                report,
-                CheckKind::Validity,
-                format!("the proof expired at {}", format_datetime(expires)),
-                Outcome::Expired,
-            );
-        }
+        && expires < session.now()
+    {
+        fail(
+            report,
+            CheckKind::Validity,
+            format!("the proof expired at {}", format_datetime(expires)),
+            Outcome::Expired,
+        );
+    }
     ProofVerdict {
         outcome,
         signature_valid: true,

@@ -200,7 +200,8 @@ pub(crate) fn check_presentation(
     for member in members {
         match member {
             // VC-JWT presentations carry JWT strings; VC 1.1 allowed them in JSON-LD too.
-            Value::String(_) if encoding == PresentationEncoding::Jwt || version == VcVersion::V1 => {}
+            Value::String(_)
+                if encoding == PresentationEncoding::Jwt || version == VcVersion::V1 => {}
             Value::Object(credential)
                 if has_type(credential, "VerifiableCredential")
                     || has_type(credential, "EnvelopedVerifiableCredential") => {}
@@ -274,9 +275,10 @@ pub(crate) fn validity_window(document: &Map<String, Value>) -> Result<ValidityW
     let not_before = starts.into_iter().flatten().max();
     let not_after = ends.into_iter().flatten().min();
     if let (Some(start), Some(end)) = (not_before, not_after)
-        && end < start {
-            return Err("the credential ends before it starts".to_owned());
-        }
+        && end < start
+    {
+        return Err("the credential ends before it starts".to_owned());
+    }
     Ok(ValidityWindow {
         not_before,
         not_after,

@@ -54,9 +54,10 @@ pub(crate) fn sha256_of_object(
         })
         .collect();
     if let Some(context) = context_override
-        && !object.contains_key("@context") {
-            entries.push(("@context", context));
-        }
+        && !object.contains_key("@context")
+    {
+        entries.push(("@context", context));
+    }
     write_entries(entries, &mut hasher);
     hasher.finalize().into()
 }

@@ -271,20 +271,24 @@ fn complete_from_claims(credential: &mut Map<String, Value>, claims: &Claims<'_>
         credential.insert("id".to_owned(), Value::String(id.to_owned()));
     }
     let v1 = data_model::vc_version(credential) == Ok(data_model::VcVersion::V1);
-    if v1 && !credential.contains_key("issuanceDate")
-        && let Some(not_before) = claims.not_before {
-            credential.insert(
-                "issuanceDate".to_owned(),
-                Value::String(format_datetime(not_before)),
-            );
-        }
-    if v1 && !credential.contains_key("expirationDate")
-        && let Some(expires) = claims.expires {
-            credential.insert(
-                "expirationDate".to_owned(),
-                Value::String(format_datetime(expires)),
-            );
-        }
+    if v1
+        && !credential.contains_key("issuanceDate")
+        && let Some(not_before) = claims.not_before
+    {
+        credential.insert(
+            "issuanceDate".to_owned(),
+            Value::String(format_datetime(not_before)),
+        );
+    }
+    if v1
+        && !credential.contains_key("expirationDate")
+        && let Some(expires) = claims.expires
+    {
+        credential.insert(
+            "expirationDate".to_owned(),
+            Value::String(format_datetime(expires)),
+        );
+    }
     if let (Some(subject), Some(Value::Object(credential_subject))) =
         (claims.subject, credential.get_mut("credentialSubject"))
     {
@@ -505,16 +509,17 @@ fn judge_jws(
         return Outcome::Malformed;
     }
     if let Some(token_type) = string_member(&jws.header, "typ")
-        && !ALLOWED_TYPES.contains(&token_type) {
-            report.record(
-                Check::fail(
-                    CheckKind::Parse,
-                    format!("typ {token_type:?} is not a credential type"),
-                ),
-                Outcome::Malformed,
-            );
-            return Outcome::Malformed;
-        }
+        && !ALLOWED_TYPES.contains(&token_type)
+    {
+        report.record(
+            Check::fail(
+                CheckKind::Parse,
+                format!("typ {token_type:?} is not a credential type"),
+            ),
+            Outcome::Malformed,
+        );
+        return Outcome::Malformed;
+    }
     let header_key = match jws.header.get("jwk") {
         None => None,
         Some(Value::Object(jwk)) => match decode_jwk(jwk) {
@@ -732,13 +737,15 @@ fn check_claims(
 ) {
     let mut mismatches = Vec::new();
     if let (Some(iss), Some(issuer)) = (claims.issuer, data_model::issuer_id(credential))
-        && iss != issuer {
-            mismatches.push(format!("iss {iss} ≠ issuer {issuer}"));
-        }
+        && iss != issuer
+    {
+        mismatches.push(format!("iss {iss} ≠ issuer {issuer}"));
+    }
     if let (Some(jti), Some(id)) = (claims.jwt_id, string_member(credential, "id"))
-        && jti != id {
-            mismatches.push(format!("jti {jti} ≠ id {id}"));
-        }
+        && jti != id
+    {
+        mismatches.push(format!("jti {jti} ≠ id {id}"));
+    }
     match (
         claims.subject,
         data_model::subjects(credential).find_map(|subject| string_member(subject, "id")),
@@ -784,23 +791,25 @@ fn check_claims(
 
 fn check_time_claims(session: &Session<'_>, claims: &Claims<'_>, report: &mut VerificationReport) {
     if let Some(not_before) = claims.not_before
-        && not_before > session.now() + CLOCK_SKEW {
-            report.record(
-                Check::fail(
-                    CheckKind::Validity,
-                    format!("nbf {} is in the future", format_datetime(not_before)),
-                ),
-                Outcome::NotYetValid,
-            );
-        }
+        && not_before > session.now() + CLOCK_SKEW
+    {
+        report.record(
+            Check::fail(
+                CheckKind::Validity,
+                format!("nbf {} is in the future", format_datetime(not_before)),
+            ),
+            Outcome::NotYetValid,
+        );
+    }
     if let Some(expires) = claims.expires
-        && expires < session.now() {
-            report.record(
-                Check::fail(
-                    CheckKind::Validity,
-                    format!("the token expired at {}", format_datetime(expires)),
-                ),
-                Outcome::Expired,
-            );
-        }
+        && expires < session.now()
+    {
+        report.record(
+            Check::fail(
+                CheckKind::Validity,
+                format!("the token expired at {}", format_datetime(expires)),
+            ),
+            Outcome::Expired,
+        );
+    }
 }

@@ -304,7 +304,8 @@ fn verify_document(
     // verify. A document on the VC base context that is neither a credential nor a
     // presentation breaks the data model, and plain JSON that claims nothing is malformed.
     let claims_vc_model = data_model::vc_version(object).is_ok();
-    let linked_data = !claims_vc_model && (object.contains_key("@context") || object.contains_key("proof"));
+    let linked_data =
+        !claims_vc_model && (object.contains_key("@context") || object.contains_key("proof"));
     let mut report = VerificationReport::new(Format::Unknown, container);
     report.record(
         Check::fail(

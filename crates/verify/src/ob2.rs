@@ -327,7 +327,13 @@ fn verify_at(
     };
     check_origin(&issuer, &assertion_url, &mut report);
     check_dates(session, &facts, &mut report);
-    check_revocation_list(session, &issuer.profile, &[issuer.url.as_str(), &issuer.declared_id], url, &mut report);
+    check_revocation_list(
+        session,
+        &issuer.profile,
+        &[issuer.url.as_str(), &issuer.declared_id],
+        url,
+        &mut report,
+    );
     report.seal()
 }
 
@@ -395,7 +401,13 @@ pub(crate) fn verify_signed(
     });
     check_dates(session, &facts, &mut report);
     if let Some(id) = string_member(assertion, "id") {
-        check_revocation_list(session, &issuer.profile, &[issuer.url.as_str(), &issuer.declared_id], id, &mut report);
+        check_revocation_list(
+            session,
+            &issuer.profile,
+            &[issuer.url.as_str(), &issuer.declared_id],
+            id,
+            &mut report,
+        );
     } else {
         report.note(Check::skip(
             CheckKind::Status,

@@ -155,13 +155,21 @@ impl VerificationReport {
             checks: sealed.checks.clone(),
             verified_at: crate::util::format_datetime(verified_at),
         };
-        let original = sealed
-            .original
-            .clone()
-            .unwrap_or_else(|| Arc::from(serde_json::to_vec(document.as_ref()).unwrap_or_default()));
-        let nested = sealed.nested.into_iter().filter_map(|member| member.into_verified(verified_at).ok()).collect();
+        let original = sealed.original.clone().unwrap_or_else(|| {
+            Arc::from(serde_json::to_vec(document.as_ref()).unwrap_or_default())
+        });
+        let nested = sealed
+            .nested
+            .into_iter()
+            .filter_map(|member| member.into_verified(verified_at).ok())
+            .collect();
         Ok(Verified::vouched_by_verifier(
-            VerifiedDocument { document, container: sealed.container, nested, original },
+            VerifiedDocument {
+                document,
+                container: sealed.container,
+                nested,
+                original,
+            },
             summary,
         ))
     }

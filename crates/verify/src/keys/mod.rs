@@ -649,9 +649,10 @@ pub(crate) fn did_web_document_url(did: &str) -> Result<String, String> {
         ));
     }
     if let Some(port) = port
-        && (port.is_empty() || port.len() > 5 || !port.bytes().all(|byte| byte.is_ascii_digit())) {
-            return Err(format!("{did:?}: bad port {port:?}"));
-        }
+        && (port.is_empty() || port.len() > 5 || !port.bytes().all(|byte| byte.is_ascii_digit()))
+    {
+        return Err(format!("{did:?}: bad port {port:?}"));
+    }
     let path: Vec<&str> = segments.collect();
     let path_is_safe = path.iter().all(|segment| {
         !segment.is_empty()
