@@ -776,62 +776,6 @@ impl Drop for TempDir {
     }
 }
 
-/// The `crash_writer` example of `crates/index` (the child of the kill-loop test), built
-/// once per test run with the cargo that runs the tests, into this target dir and profile.
-pub fn crash_writer_bin() -> anyhow::Result<std::path::PathBuf> {
-    use std::sync::OnceLock;
-
-    use anyhow::Context as _;
-
-    static BIN: OnceLock<Result<std::path::PathBuf, String>> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let build = || -> anyhow::Result<std::path::PathBuf> {
-            let exe = std::env::current_exe().context("locating the test binary")?;
-            let profile_dir = exe
-                .parent()
-                .and_then(std::path::Path::parent)
-                .context("test binary is not in <target>/<profile>/deps")?
-                .to_path_buf();
-            let target_dir = profile_dir.parent().context("no target dir")?.to_path_buf();
-            let release = profile_dir
-                .file_name()
-                .is_some_and(|name| name == "release");
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let mut command = std::process::Command::new(cargo);
-            command
-                .current_dir(crate::repo_dir())
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "skillproof-index",
-                    "--example",
-                    "crash_writer",
-                    "--target-dir",
-                ])
-                .arg(&target_dir);
-            if release {
-                command.arg("--release");
-            }
-            let status = command
-                .status()
-                .context("running cargo build for the crash writer")?;
-            anyhow::ensure!(
-                status.success(),
-                "cargo build --example crash_writer failed: {status}"
-            );
-            let bin = profile_dir
-                .join("examples")
-                .join(format!("crash_writer{}", std::env::consts::EXE_SUFFIX));
-            anyhow::ensure!(bin.is_file(), "crash writer not found at {}", bin.display());
-            Ok(bin)
-        };
-        build().map_err(|error| format!("{error:#}"))
-    })
-    .clone()
-    .map_err(anyhow::Error::msg)
-}
-
 /// The credential ids the crash writer's index holds after batch `batch` of `size`: every
 /// `crash-b-i` of batches `1..=batch`, less `crash-b-0` of every batch but the last.
 pub fn crash_writer_ids(batch: u64, size: u64) -> Vec<String> {

@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 
 use index::{DeletionReason, SkillIndex, WriterOptions};
 use skillproof_tests::TestRng;
-use skillproof_tests::index::{
-    TempDir, crash_writer_bin, crash_writer_ids, random_credential, verified,
-};
+use skillproof_tests::index::{TempDir, crash_writer_ids, random_credential, verified};
 
 fn writer_options() -> WriterOptions {
     WriterOptions {
@@ -182,7 +180,8 @@ fn kill_nine_loses_nothing_committed() {
     const BATCH_SIZE: u64 = 25;
     const ROUNDS: usize = 20;
     const MIN_ROUNDS: usize = 8;
-    let bin = crash_writer_bin().expect("crash writer");
+    // A binary of this package (tests/bin/crash_writer.rs): cargo builds it with the tests.
+    let bin = env!("CARGO_BIN_EXE_crash_writer");
     let dir = TempDir::new("kill-loop");
     let mut rng = TestRng::new(0x6b69_6c6c);
     let deadline = Instant::now() + Duration::from_secs(120);

@@ -1,6 +1,6 @@
 //! # The crash-test writer
 //!
-//! A child process for the kill-loop test (`tests/it/index/durability.rs`): it indexes
+//! A child process for the kill-loop test (`tests/it/index/durability.rs`; a binary of the test package, so cargo builds it with the tests): it indexes
 //! fixed-size batches forever, committing each with its batch number as the cursor, until
 //! the test kills it with SIGKILL at a random instant.
 //!
@@ -19,12 +19,12 @@
 
 use std::io::Write as _;
 
+use index::{DeletionReason, IndexWriterHandle, SkillIndex, WriterOptions};
 use model::{
     AchievementRef, CredentialKind, CredentialRecord, EarnerRef, Format, IssuerRef,
     OriginalCredential, RegionRef, RegionSource, SkillClaim, SkillMethod, VerificationSummary,
     Verified,
 };
-use skillproof_index::{DeletionReason, IndexWriterHandle, SkillIndex, WriterOptions};
 
 type Failure = Box<dyn std::error::Error>;
 
