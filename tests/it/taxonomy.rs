@@ -10,4 +10,5 @@ mod jobs;
 mod mapping;
 mod regions;
 mod robustness;
+mod semantic;
 pub(crate) mod support;

@@ -71,17 +71,21 @@ fn model_error(path: &Path, message: impl std::fmt::Display) -> Error {
 
 fn read_checked(dir: &Path, file: &str) -> Result<(Vec<u8>, String), Error> {
     let path = dir.join(file);
-    let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
+    let bytes = std::fs::read(&path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::ModelMissing { path: path.clone() },
+        _ => Error::Io {
+            path: path.clone(),
+            source,
+        },
     })?;
     let actual = hex::encode(Sha256::digest(&bytes));
     match expected_sha256(file) {
         Some(expected) if expected == actual => Ok((bytes, actual)),
-        Some(expected) => Err(model_error(
-            &path,
-            format!("sha256 {actual} is not the expected {expected} (re-run tools/taxonomy/setup)"),
-        )),
+        Some(expected) => Err(Error::ModelMismatch {
+            path,
+            expected: expected.to_owned(),
+            actual,
+        }),
         None => Err(model_error(&path, "no expected sha256 for this file")),
     }
 }

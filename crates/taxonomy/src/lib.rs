@@ -17,6 +17,7 @@ pub mod lexical;
 mod mapping;
 pub mod regions;
 mod resolve;
+pub mod semantic;
 pub mod text;
 
 use std::collections::HashMap;
@@ -35,6 +36,7 @@ pub use mapping::{
 };
 pub use regions::{Point, RegionLevel, Regions, ResolvedLocation, coarsen_postal_code};
 pub use resolve::{ExpandedSkill, OccupationExpansion};
+pub use semantic::{MappingMode, Semantic, SemanticEvidence, SemanticReport};
 
 use lexical::LabelIndex;
 
@@ -90,7 +92,24 @@ pub enum Error {
     /// The compact form could not be encoded.
     #[error("encoding the compact taxonomy: {0}")]
     Encode(String),
-    /// The sentence-embedding model is missing parts, altered or unreadable.
+    /// A file of the sentence-embedding model is absent (run `tools/taxonomy/setup`).
+    #[error("{path}: sentence-embedding model file missing (run tools/taxonomy/setup)")]
+    ModelMissing {
+        /// The missing file.
+        path: PathBuf,
+    },
+    /// A file of the sentence-embedding model is not the pinned one (altered or another
+    /// version); the loader refuses it.
+    #[error("{path}: sha256 {actual} is not the pinned {expected} (re-run tools/taxonomy/setup)")]
+    ModelMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The pinned hash.
+        expected: String,
+        /// The file's hash.
+        actual: String,
+    },
+    /// The sentence-embedding model is unreadable although its files are the pinned ones.
     #[error("{path}: {message}")]
     Model {
         /// The model file or folder.
@@ -101,6 +120,23 @@ pub enum Error {
     /// The sentence-embedding model failed on an input (a bug of ours, not bad input).
     #[error("sentence embedding failed: {0}")]
     Embed(String),
+}
+
+impl Error {
+    /// A stable snake_case code for the kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Io { .. } => "io",
+            Self::NotInManifest { .. } => "not_in_manifest",
+            Self::ManifestMismatch { .. } => "manifest_mismatch",
+            Self::Data { .. } => "data_invalid",
+            Self::Encode(_) => "encode_failed",
+            Self::ModelMissing { .. } => "model_missing",
+            Self::ModelMismatch { .. } => "model_mismatch",
+            Self::Model { .. } => "model_invalid",
+            Self::Embed(_) => "embed_failed",
+        }
+    }
 }
 
 /// Everything the taxonomy knows, in the form that is cached.
@@ -153,6 +189,8 @@ pub struct Taxonomy {
     pub(crate) data: TaxonomyData,
     index_data: PathBuf,
     report: LoadReport,
+    /// The sentence encoder and skill vectors, when attached (hybrid mapping).
+    semantic: Option<Semantic>,
 }
 
 impl Taxonomy {
@@ -166,7 +204,34 @@ impl Taxonomy {
             data,
             index_data: options.index_data.clone(),
             report,
+            semantic: None,
         })
+    }
+
+    /// Loads the sentence-embedding model from `model_dir` and the skill vectors from
+    /// `cache_dir` (built there on first use) and switches text mapping to hybrid. On error
+    /// (model absent or altered) nothing changes: mapping stays lexical, and the caller says so.
+    pub fn attach_semantic(
+        &mut self,
+        model_dir: &Path,
+        cache_dir: Option<&Path>,
+    ) -> Result<&SemanticReport, Error> {
+        let semantic = Semantic::load(self, model_dir, cache_dir)?;
+        Ok(self.semantic.insert(semantic).report())
+    }
+
+    /// The semantic layer, when attached.
+    pub fn semantic(&self) -> Option<&Semantic> {
+        self.semantic.as_ref()
+    }
+
+    /// Which matcher `extract` and `map_credential` use.
+    pub fn mapping_mode(&self) -> MappingMode {
+        if self.semantic.is_some() {
+            MappingMode::Hybrid
+        } else {
+            MappingMode::Lexical
+        }
     }
 
     /// How the load went.

@@ -107,7 +107,15 @@ fn credential_fixtures_map_as_expected() {
 
 /// (true positives, false positives, false negatives) of text mapping over a set.
 fn text_mapping_counts(items: &[Value], labels_key: &str) -> (usize, usize, usize) {
-    let t = taxonomy();
+    text_mapping_counts_with(taxonomy(), items, labels_key)
+}
+
+/// The same with a given taxonomy (lexical or hybrid).
+pub(super) fn text_mapping_counts_with(
+    t: &taxonomy::Taxonomy,
+    items: &[Value],
+    labels_key: &str,
+) -> (usize, usize, usize) {
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     for item in items {
         let document = json!({"type": ["VerifiableCredential", "OpenBadgeCredential"], "credentialSubject": {"achievement": {

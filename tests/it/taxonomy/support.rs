@@ -56,3 +56,53 @@ pub(super) fn strings(value: &Value, key: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The sentence-embedding model's folder: `$SKILLPROOF_MODEL_DIR`, else where
+/// `tools/taxonomy/setup` puts it (`scripts/test` runs the setup first).
+pub(crate) fn model_dir() -> PathBuf {
+    std::env::var_os("SKILLPROOF_MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| taxonomy::embed::default_model_dir(&index_data()))
+}
+
+/// One loaded encoder per test process. A missing model fails the test loudly: the semantic
+/// tests must not pass by skipping.
+pub(crate) fn encoder() -> &'static taxonomy::embed::Encoder {
+    static ENCODER: OnceLock<taxonomy::embed::Encoder> = OnceLock::new();
+    ENCODER.get_or_init(|| {
+        taxonomy::embed::Encoder::load(&model_dir()).unwrap_or_else(|e| {
+            panic!(
+                "{e} [{}]: run tools/taxonomy/setup (scripts/test does)",
+                e.code()
+            )
+        })
+    })
+}
+
+/// Where the skill vectors are cached: beside the model (`var/cache/`, as the CLI does), so
+/// the build (3–4 min of CPU) happens once per checkout, not once per target dir.
+pub(crate) fn vectors_dir() -> PathBuf {
+    repo_dir().join("var").join("cache")
+}
+
+/// A second taxonomy with the semantic layer attached (hybrid mapping).
+pub(crate) fn hybrid_taxonomy() -> &'static Taxonomy {
+    static HYBRID: OnceLock<Taxonomy> = OnceLock::new();
+    HYBRID.get_or_init(|| {
+        let mut t = Taxonomy::load(&LoadOptions {
+            index_data: index_data(),
+            cache_dir: Some(cache_dir()),
+        })
+        .expect("index-data loads");
+        let report = t
+            .attach_semantic(&model_dir(), Some(&vectors_dir()))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{e} [{}]: run tools/taxonomy/setup (scripts/test does)",
+                    e.code()
+                )
+            });
+        eprintln!("semantic layer: {report:?}");
+        t
+    })
+}

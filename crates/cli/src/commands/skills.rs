@@ -128,6 +128,33 @@ fn load(args: &SkillsArgs) -> anyhow::Result<Taxonomy> {
     Ok(taxonomy)
 }
 
+/// The taxonomy with the sentence-embedding model attached when it is installed (hybrid text
+/// mapping); without it, lexical with a warning. The mode is always said on stderr.
+fn load_for_mapping(args: &SkillsArgs) -> anyhow::Result<Taxonomy> {
+    let mut taxonomy = load(args)?;
+    let index_data = taxonomy.index_data().to_path_buf();
+    // The skill vectors take minutes to build: they stay beside the model, whatever
+    // --cache-dir says, so every cache dir (tests use their own) shares one build.
+    let cache_dir = index_data.join("..").join("var").join("cache");
+    let model_dir = taxonomy::embed::default_model_dir(&index_data);
+    match taxonomy.attach_semantic(&model_dir, Some(&cache_dir)) {
+        Ok(report) => {
+            if let Some(problem) = &report.cache_error {
+                eprintln!("skillproof: warning: skill vectors not cached ({problem})");
+            }
+        }
+        Err(error) => eprintln!(
+            "skillproof: warning: sentence-embedding model unavailable [{}]: {error}; text mapping falls back to lexical",
+            error.code()
+        ),
+    }
+    eprintln!(
+        "skillproof: text mapping mode: {}",
+        taxonomy.mapping_mode().as_str()
+    );
+    Ok(taxonomy)
+}
+
 fn read_input(file: &Path) -> anyhow::Result<String> {
     if file.as_os_str() == "-" {
         let mut text = String::new();
@@ -169,7 +196,7 @@ pub(crate) fn run(args: SkillsArgs) -> anyhow::Result<Status> {
                     file.display()
                 )
             })?;
-            let taxonomy = load(&args)?;
+            let taxonomy = load_for_mapping(&args)?;
             let options = ExtractOptions {
                 min_confidence: *min_confidence,
                 ..ExtractOptions::default()
@@ -232,7 +259,7 @@ pub(crate) fn run(args: SkillsArgs) -> anyhow::Result<Status> {
             let text = read_input(file)?;
             let request =
                 jobspec::parse_request(&text).with_context(|| format!("{}", file.display()))?;
-            let taxonomy = load(&args)?;
+            let taxonomy = load_for_mapping(&args)?;
             let spec = jobspec::JobSpec::normalise(
                 &request,
                 &taxonomy,
@@ -300,7 +327,7 @@ pub(crate) fn run(args: SkillsArgs) -> anyhow::Result<Status> {
             limit,
             min_confidence,
         } => {
-            let taxonomy = load(&args)?;
+            let taxonomy = load_for_mapping(&args)?;
             extract_lines(&taxonomy, *limit, *min_confidence)
         }
     }
