@@ -9,6 +9,7 @@ mod ingest;
 mod jsonld;
 mod mutations;
 mod net;
+mod rank;
 mod server;
 mod taxonomy;
 mod tidy;

@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analytics;
 mod error;
 
 pub use error::{Error, Result};

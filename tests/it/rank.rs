@@ -1,0 +1,3 @@
+//! Ranking and analytics (`crates/rank`).
+
+mod analytics;
