@@ -22,6 +22,8 @@ enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Skill taxonomies: look up concepts, map credentials and job requirements, extract skills from text.
     Skills(commands::skills::SkillsArgs),
+    /// Supply, demand and gap per skill and region from an index, small cells suppressed.
+    Gaps(commands::gaps::GapsArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Verify(args) => commands::verify::run(args),
         Command::Skills(args) => commands::skills::run(args),
+        Command::Gaps(args) => commands::gaps::run(args),
     };
     match result {
         Ok(status) => status.into(),

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod gaps;
 pub(crate) mod skills;
 pub(crate) mod verify;
 
