@@ -336,6 +336,7 @@ impl Crawler {
 
         let mut queues: HashMap<String, VecDeque<(String, u32)>> = HashMap::new();
         let mut hosts: VecDeque<String> = VecDeque::new();
+        // URLs queued or taken in this run: each is taken once, unless reopened.
         let mut queued: HashSet<String> = HashSet::new();
         for (url, depth) in self.frontier.pending() {
             enqueue(&mut queues, &mut hosts, &mut queued, url, depth);
@@ -363,7 +364,6 @@ impl Crawler {
                     budget_left = false;
                     break;
                 }
-                queued.remove(&url);
                 taken += 1;
                 let count = per_host.entry(host.clone()).or_default();
                 *count += 1;
@@ -546,7 +546,24 @@ impl Crawler {
                         .iter()
                         .any(|(source, gives)| *gives && *source != url);
                     if consent || !consent_elsewhere {
-                        self.writer.upsert_credential(record)?;
+                        match self.writer.upsert_credential(record) {
+                            Ok(()) => {}
+                            // A record the index refuses (a mapping gap) is counted and
+                            // skipped: one document must not stop the crawl.
+                            Err(index::Error::InvalidRecord { .. }) => {
+                                self.counters
+                                    .records_refused
+                                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                if let Some(sources) = self.sources.get_mut(&id) {
+                                    sources.remove(&url);
+                                    if sources.is_empty() {
+                                        self.sources.remove(&id);
+                                    }
+                                }
+                                continue;
+                            }
+                            Err(error) => return Err(error.into()),
+                        }
                     }
                     credentials.push(HeldCredential { id, consent });
                 }
@@ -590,12 +607,18 @@ impl Crawler {
         // The other sources of a credential whose findable copy vanished publish it again,
         // for aggregates only, once fetched in full.
         for other in reopen {
-            if other != url {
-                self.frontier.reopen(&other)?;
+            if other == url {
+                continue;
+            }
+            // Completed in this pass: fetch it again. Otherwise it is still queued.
+            let completed = self
+                .frontier
+                .state(&other)
+                .is_some_and(|state| state.last_pass == self.frontier.pass());
+            self.frontier.reopen(&other)?;
+            if completed || !queued.contains(&other) {
                 let depth = self.frontier.state(&other).map_or(0, |state| state.depth);
-                if !queued.contains(&other) {
-                    enqueue(queues, hosts, queued, other, depth);
-                }
+                enqueue(queues, hosts, queued, other, depth);
             }
         }
         let next_depth = depth + 1;

@@ -184,6 +184,7 @@ pub(crate) struct Counters {
     unchanged: AtomicU64,
     verifications: [AtomicU64; MAX_VERIFICATION_OUTCOMES],
     pub(crate) links_skipped: AtomicU64,
+    pub(crate) records_refused: AtomicU64,
     pub(crate) demand_indexed: AtomicU64,
     pub(crate) demand_rejected: AtomicU64,
 }
@@ -195,6 +196,7 @@ impl Default for Counters {
             unchanged: AtomicU64::new(0),
             verifications: std::array::from_fn(|_| AtomicU64::new(0)),
             links_skipped: AtomicU64::new(0),
+            records_refused: AtomicU64::new(0),
             demand_indexed: AtomicU64::new(0),
             demand_rejected: AtomicU64::new(0),
         }
@@ -243,6 +245,7 @@ impl Counters {
             urls,
             candidates,
             links_skipped: self.links_skipped.load(Ordering::Relaxed),
+            records_refused: self.records_refused.load(Ordering::Relaxed),
             demand_indexed: self.demand_indexed.load(Ordering::Relaxed),
             demand_rejected: self.demand_rejected.load(Ordering::Relaxed),
         }
@@ -258,6 +261,8 @@ pub struct OutcomeCounts {
     pub candidates: Vec<(CandidateOutcome, u64)>,
     /// Links not followed (depth, per-host budget, URL length, scheme).
     pub links_skipped: u64,
+    /// Records of verified credentials the index refused (counted, not indexed).
+    pub records_refused: u64,
     /// Job postings indexed as demand.
     pub demand_indexed: u64,
     /// `JobPosting`s that could not become demand records.
