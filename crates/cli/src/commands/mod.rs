@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod gaps;
+pub(crate) mod serve;
 pub(crate) mod skills;
 pub(crate) mod verify;
 
