@@ -190,7 +190,7 @@ fn kill_nine_loses_nothing_committed() {
         if round >= MIN_ROUNDS && Instant::now() > deadline {
             break;
         }
-        let mut child = Command::new(&bin)
+        let mut child = Command::new(bin)
             .arg(dir.path())
             .arg(BATCH_SIZE.to_string())
             .stdout(Stdio::piped())
@@ -299,7 +299,7 @@ fn kill_nine_loses_nothing_committed() {
 
     // The same batches built in one go: identical content and snapshot id.
     let clean_dir = TempDir::new("kill-loop-clean");
-    let status = Command::new(&bin)
+    let status = Command::new(bin)
         .arg(clean_dir.path())
         .arg(BATCH_SIZE.to_string())
         .args(["--clean", &last.to_string()])
