@@ -4,6 +4,7 @@
 
 mod cli_verify;
 mod corpus;
+mod crawl;
 mod index;
 mod ingest;
 mod jsonld;

@@ -104,6 +104,8 @@ pub struct CrawlReport {
     pub pending: usize,
     /// URLs the frontier knows.
     pub known_urls: u64,
+    /// Ids of verified credentials whose records the index refused (at most 1,000).
+    pub refused_ids: Vec<String>,
     /// Outcomes counted in this run.
     pub counts: OutcomeCounts,
     /// Index operations committed in this run, summed over its commits.
@@ -220,7 +222,12 @@ pub struct Crawler {
     /// Credential id → URL → whether that source makes the earner findable.
     sources: HashMap<String, BTreeMap<String, bool>>,
     committed: OperationCounts,
+    /// Ids of records the index refused in this run (at most [`MAX_REFUSED_IDS`]).
+    refused: Vec<String>,
 }
+
+/// Refused record ids kept for the report.
+const MAX_REFUSED_IDS: usize = 1000;
 
 impl std::fmt::Debug for Crawler {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -288,6 +295,7 @@ impl Crawler {
             counters: Arc::new(Counters::default()),
             sources,
             committed: OperationCounts::default(),
+            refused: Vec::new(),
         })
     }
 
@@ -306,6 +314,7 @@ impl Crawler {
         let started = Instant::now();
         self.counters = Arc::new(Counters::default());
         self.committed = OperationCounts::default();
+        self.refused.clear();
         let now = self.config.now.unwrap_or_else(OffsetDateTime::now_utc);
         if let Some(context) = Arc::get_mut(&mut self.context) {
             context.options = VerifyOptions::at(now);
@@ -407,6 +416,7 @@ impl Crawler {
             finished,
             pending,
             known_urls: self.frontier.states().count() as u64,
+            refused_ids: self.refused.clone(),
             counts: self.counters.snapshot(),
             operations: self.committed.clone(),
             snapshot_id: snapshot.id().to_string(),
@@ -551,6 +561,9 @@ impl Crawler {
                             // A record the index refuses (a mapping gap) is counted and
                             // skipped: one document must not stop the crawl.
                             Err(index::Error::InvalidRecord { .. }) => {
+                                if self.refused.len() < MAX_REFUSED_IDS {
+                                    self.refused.push(id.clone());
+                                }
                                 self.counters
                                     .records_refused
                                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
