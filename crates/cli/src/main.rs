@@ -22,6 +22,8 @@ enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Skill taxonomies: look up concepts, map credentials and job requirements, extract skills from text.
     Skills(commands::skills::SkillsArgs),
+    /// Crawl published credentials into a data directory: fetch, verify, map, index, keep current.
+    Crawl(commands::crawl::CrawlArgs),
     /// Serve the API (and web/ when present) over a data dir's index, until ctrl-c or SIGTERM.
     Serve(commands::serve::ServeArgs),
     /// API keys of the server: `keys create` prints a new key once and stores its hash.
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Verify(args) => commands::verify::run(args),
         Command::Skills(args) => commands::skills::run(args),
+        Command::Crawl(args) => commands::crawl::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Keys(args) => commands::serve::run_keys(args),
         Command::Gaps(args) => commands::gaps::run(args),

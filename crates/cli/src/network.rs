@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Args;
-use net::{BlockingClient, FetchOptions, NetConfig, NetError, Purpose, Url};
-use verify::{CachingResolver, FetchedDocument, OfflineResolver, ResolveError, Resolver};
+use crawl::NetResolver;
+use net::{BlockingClient, NetConfig};
+use verify::{CachingResolver, OfflineResolver, Resolver};
 
 /// `--resolve` and `--ca-cert`, as in curl: they let a web of issuer hosts with real names
 /// and TLS run on loopback for tests and the demo.
@@ -38,10 +39,8 @@ impl NetworkArgs {
 /// Documents fetched once per run, at most this many kept.
 const RESOLVER_CACHE_DOCUMENTS: NonZeroUsize = NonZeroUsize::new(1024).expect("nonzero");
 
-/// Controller and DID documents and status lists are small; this caps each fetch.
-const MAX_DOCUMENT_BYTES: u64 = 2 * 1024 * 1024;
-
-/// The resolver a command verifies with: offline, or fetching through the hardened client.
+/// The resolver a command verifies with: offline, or fetching through the hardened client
+/// (the crawler's resolver, over the blocking adapter).
 pub(crate) fn resolver(offline: bool, network: &NetworkArgs) -> anyhow::Result<Arc<dyn Resolver>> {
     if offline {
         if !network.resolve.is_empty() || network.ca_cert.is_some() {
@@ -52,56 +51,7 @@ pub(crate) fn resolver(offline: bool, network: &NetworkArgs) -> anyhow::Result<A
     let client =
         BlockingClient::new(network.net_config()?).context("starting the network client")?;
     Ok(Arc::new(CachingResolver::new(
-        NetResolver { client },
+        NetResolver::blocking(client),
         RESOLVER_CACHE_DOCUMENTS,
     )))
-}
-
-/// The verifier's [`Resolver`] over [`BlockingClient`]. A document is only accepted from the
-/// origin that was asked: a redirect to another host could hand over someone else's keys.
-struct NetResolver {
-    client: BlockingClient,
-}
-
-impl Resolver for NetResolver {
-    fn fetch(&self, url: &str) -> Result<FetchedDocument, ResolveError> {
-        let parsed =
-            Url::parse(url).map_err(|error| ResolveError::Blocked(format!("{url}: {error}")))?;
-        let options = FetchOptions {
-            purpose: Purpose::Document,
-            max_bytes: Some(MAX_DOCUMENT_BYTES),
-            accept: Some(
-                "application/did+json, application/ld+json, application/json;q=0.9, */*;q=0.1"
-                    .to_owned(),
-            ),
-            ..FetchOptions::default()
-        };
-        let fetched = self
-            .client
-            .fetch(&parsed, &options)
-            .map_err(resolve_error)?;
-        if fetched.final_url.origin() != parsed.origin() {
-            return Err(ResolveError::Blocked(format!(
-                "{url} redirected to another origin ({})",
-                fetched.final_url
-            )));
-        }
-        Ok(FetchedDocument {
-            status: fetched.status,
-            content_type: fetched.content_type,
-            body: Arc::from(fetched.body.as_ref()),
-        })
-    }
-}
-
-fn resolve_error(error: NetError) -> ResolveError {
-    let message = error.to_string();
-    match error {
-        NetError::InvalidUrl { .. }
-        | NetError::BlockedScheme { .. }
-        | NetError::BlockedAddress { .. } => ResolveError::Blocked(message),
-        NetError::TooLarge { .. } => ResolveError::TooLarge(message),
-        NetError::TimedOut { .. } => ResolveError::Timeout(message),
-        _ => ResolveError::Network(message),
-    }
 }

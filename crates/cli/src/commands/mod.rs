@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod crawl;
 pub(crate) mod gaps;
 pub(crate) mod serve;
 pub(crate) mod skills;
