@@ -159,13 +159,6 @@ fn expected_ids(ecosystem: &Ecosystem, state: SiteState) -> BTreeSet<String> {
         .collect()
 }
 
-fn is_ob2(format: CredentialFormat) -> bool {
-    matches!(
-        format,
-        CredentialFormat::Ob2Hosted | CredentialFormat::Ob2Signed
-    )
-}
-
 /// Candidate outcomes the plan predicts for a full crawl of `state`: each published
 /// credential (a hosted Open Badges 2.0 assertion that answers 410 is a gone URL, not a
 /// candidate) and each published presentation.
