@@ -70,12 +70,21 @@ pub fn credential_records(
                 .flat_map(|member| credential_records(member, taxonomy, context))
                 .collect()
         }
-        _ => vec![verified.map(|document| record(&document, format, taxonomy, context))],
+        _ => {
+            // Hosted Open Badges 2.0 assertions name their issuer only through the badge
+            // class the verifier fetched: its summary then holds the issuer id.
+            let verified_issuer = verified.summary().issuer.clone();
+            vec![
+                verified
+                    .map(|document| record(&document, &verified_issuer, format, taxonomy, context)),
+            ]
+        }
     }
 }
 
 fn record(
     verified: &VerifiedDocument,
+    verified_issuer: &str,
     format: Format,
     taxonomy: &Taxonomy,
     context: &IngestContext,
@@ -86,7 +95,11 @@ fn record(
     let credential_id = string(document, "id")
         .map(str::to_owned)
         .unwrap_or_else(|| format!("sha256:{content_sha256}"));
-    let issuer = issuer(document);
+    let mut issuer = issuer(document);
+    if issuer.id.is_empty() && !verified_issuer.is_empty() {
+        issuer.domain = issuer_domain(verified_issuer);
+        issuer.id = verified_issuer.to_owned();
+    }
     let mapped = taxonomy.map_credential(&verified.document);
     let skills = mapped
         .skills
