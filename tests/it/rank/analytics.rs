@@ -596,9 +596,11 @@ fn suppressed_cells_are_marked_in_json_and_csv() {
                     fields[7],
                     (cell.demand_vacancies as i64 - earners as i64).to_string()
                 );
-                let ratio = (earners > 0)
-                    .then(|| format!("{:.4}", cell.demand_vacancies as f64 / earners as f64))
-                    .unwrap_or_default();
+                let ratio = if earners > 0 {
+                    format!("{:.4}", cell.demand_vacancies as f64 / earners as f64)
+                } else {
+                    String::new()
+                };
                 assert_eq!(fields[8], ratio);
             }
         }
