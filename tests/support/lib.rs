@@ -6,6 +6,7 @@
 
 pub mod index;
 pub mod net;
+pub mod plan_index;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};

@@ -28,6 +28,8 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     /// API keys of the server: `keys create` prints a new key once and stores its hash.
     Keys(commands::serve::KeysArgs),
+    /// Rank the consenting verified earners of an index for a job, each result explained.
+    Search(commands::search::SearchArgs),
     /// Supply, demand and gap per skill and region from an index, small cells suppressed.
     Gaps(commands::gaps::GapsArgs),
 }
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Crawl(args) => commands::crawl::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Keys(args) => commands::serve::run_keys(args),
+        Command::Search(args) => commands::search::run(args),
         Command::Gaps(args) => commands::gaps::run(args),
     };
     match result {
