@@ -15,3 +15,4 @@ mod server;
 mod taxonomy;
 mod tidy;
 mod vectors;
+mod web;

@@ -23,6 +23,7 @@ mod extract;
 pub mod metrics;
 pub mod routes;
 mod state;
+mod web;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -158,17 +159,10 @@ pub fn openapi_text() -> String {
 /// The router with every route, limit and header; no socket.
 pub fn app(state: AppState) -> Router {
     let (router, _) = routes();
-    let mut router = router
+    let router = router
         .route(OPENAPI_PATH, axum::routing::get(routes::openapi_json))
-        .fallback(routes::no_such_route)
         .method_not_allowed_fallback(routes::method_not_allowed);
-    if let Some(web) = state.config().web_dir.as_ref().filter(|dir| dir.is_dir()) {
-        router = router.fallback_service(
-            tower_http::services::ServeDir::new(web)
-                .fallback(axum::routing::any(routes::no_such_route).with_state(state.clone())),
-        );
-    }
-    router
+    web::mount(router)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             edge::edge,
