@@ -5,6 +5,7 @@
 mod cli_verify;
 mod corpus;
 mod crawl;
+mod demo;
 mod index;
 mod ingest;
 mod jsonld;

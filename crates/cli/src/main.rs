@@ -32,6 +32,8 @@ enum Command {
     Search(commands::search::SearchArgs),
     /// Supply, demand and gap per skill and region from an index, small cells suppressed.
     Gaps(commands::gaps::GapsArgs),
+    /// The whole system in one command: generate the demo ecosystem, crawl it, serve the API.
+    Demo(commands::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Keys(args) => commands::serve::run_keys(args),
         Command::Search(args) => commands::search::run(args),
         Command::Gaps(args) => commands::gaps::run(args),
+        Command::Demo(args) => commands::demo::run(args),
     };
     match result {
         Ok(status) => status.into(),

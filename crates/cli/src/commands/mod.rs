@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod crawl;
+pub(crate) mod demo;
 pub(crate) mod gaps;
 pub(crate) mod search;
 pub(crate) mod serve;
