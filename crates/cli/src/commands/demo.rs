@@ -60,7 +60,8 @@ pub(crate) struct DemoArgs {
     #[arg(long, value_name = "DIR")]
     index_data: Option<PathBuf>,
 
-    /// Static files of the web UI [default: ./web when it exists].
+    /// Serve the web UI from this built folder (holding index.html) instead of the copy
+    /// built into the binary.
     #[arg(long, value_name = "DIR")]
     web_dir: Option<PathBuf>,
 }
@@ -154,11 +155,7 @@ pub(crate) fn run(args: DemoArgs) -> anyhow::Result<Status> {
     let mut server_config = server::ServerConfig::new(&args.data_dir);
     server_config.consent_domain = "localhost".to_owned();
     server_config.reload_interval = Some(Duration::from_secs(5));
-    server_config.web_dir = args
-        .web_dir
-        .clone()
-        .or_else(|| Some(PathBuf::from("web")).filter(|dir| dir.is_dir()));
-    let has_web = server_config.web_dir.is_some();
+    server_config.web_dir = args.web_dir.clone();
     let state = server::open_state(&args.data_dir, taxonomy, server_config)
         .with_context(|| format!("opening the data dir {}", args.data_dir.display()))?;
     runtime.block_on(async {
@@ -166,7 +163,7 @@ pub(crate) fn run(args: DemoArgs) -> anyhow::Result<Status> {
             .await
             .with_context(|| format!("listening on {} (pass --addr)", args.addr))?;
         let address = listener.local_addr().context("the listening address")?;
-        print!("{}", welcome(address, has_web, &keys, institution.as_ref()));
+        print!("{}", welcome(address, &keys, institution.as_ref()));
         server::serve(listener, state, server::shutdown_signal())
             .await
             .context("serving")
@@ -348,17 +345,14 @@ fn report(built: &Built, taxonomy_time: Duration, data_dir: &Path) -> String {
 /// Where to go and how to use the keys.
 fn welcome(
     address: SocketAddr,
-    has_web: bool,
     keys: &[demo::DemoKey],
     institution: Option<&demo::DemoIssuer>,
 ) -> String {
     let base = format!("http://{address}");
     let mut out = String::from("\n");
-    if has_web {
-        out.push_str(&format!(
-            "web UI:  {base}/  (paste a key below to sign in)\n"
-        ));
-    }
+    out.push_str(&format!(
+        "web UI:  {base}/  (paste a key below to sign in)\n"
+    ));
     out.push_str(&format!(
         "API:     {base}/api/v1  (OpenAPI at {base}/api/v1/openapi.json)\n\ndemo API keys (new each run; send as `Authorization: Bearer <key>`):\n"
     ));
