@@ -26,6 +26,10 @@ pub enum ErrorCode {
     UnknownSkill,
     /// No region has this code or name.
     UnknownRegion,
+    /// No consenting earner with valid credentials has this key in the snapshot.
+    UnknownCandidate,
+    /// No saved search of this key has this id.
+    UnknownSavedSearch,
     /// No issuer report is visible to this key under this id (unknown and not-yours look
     /// alike, so ids cannot be probed).
     UnknownIssuer,
@@ -41,6 +45,8 @@ pub enum ErrorCode {
     InvalidBody,
     /// A query or path parameter is out of range or malformed.
     InvalidParameter,
+    /// The key already has as many saved searches as the server keeps per key.
+    TooManySavedSearches,
     /// A consent request named a challenge the server did not issue, or one already used or
     /// expired.
     InvalidChallenge,
@@ -60,7 +66,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in table order.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::Unauthenticated,
         ErrorCode::InvalidApiKey,
         ErrorCode::Forbidden,
@@ -68,6 +74,8 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::UnknownSkill,
         ErrorCode::UnknownRegion,
+        ErrorCode::UnknownCandidate,
+        ErrorCode::UnknownSavedSearch,
         ErrorCode::UnknownIssuer,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
@@ -75,6 +83,7 @@ impl ErrorCode {
         ErrorCode::JsonTooDeep,
         ErrorCode::InvalidBody,
         ErrorCode::InvalidParameter,
+        ErrorCode::TooManySavedSearches,
         ErrorCode::InvalidChallenge,
         ErrorCode::ConsentNotVerified,
         ErrorCode::RateLimited,
@@ -94,6 +103,8 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::UnknownSkill => "unknown_skill",
             ErrorCode::UnknownRegion => "unknown_region",
+            ErrorCode::UnknownCandidate => "unknown_candidate",
+            ErrorCode::UnknownSavedSearch => "unknown_saved_search",
             ErrorCode::UnknownIssuer => "unknown_issuer",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
@@ -101,6 +112,7 @@ impl ErrorCode {
             ErrorCode::JsonTooDeep => "json_too_deep",
             ErrorCode::InvalidBody => "invalid_body",
             ErrorCode::InvalidParameter => "invalid_parameter",
+            ErrorCode::TooManySavedSearches => "too_many_saved_searches",
             ErrorCode::InvalidChallenge => "invalid_challenge",
             ErrorCode::ConsentNotVerified => "consent_not_verified",
             ErrorCode::RateLimited => "rate_limited",
@@ -119,7 +131,10 @@ impl ErrorCode {
             ErrorCode::NoSuchRoute
             | ErrorCode::UnknownSkill
             | ErrorCode::UnknownRegion
+            | ErrorCode::UnknownCandidate
+            | ErrorCode::UnknownSavedSearch
             | ErrorCode::UnknownIssuer => StatusCode::NOT_FOUND,
+            ErrorCode::TooManySavedSearches => StatusCode::CONFLICT,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -67,3 +67,42 @@ impl Caller {
         }
     }
 }
+
+/// A caller whose key has one of `roles`, checked before any other extractor of the
+/// handler reads the request (so an anonymous call is 401 whatever its body or query).
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $roles:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Caller);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, ApiError> {
+                let caller = Caller::from_request_parts(parts, state).await?;
+                caller.require(&$roles)?;
+                Ok($name(caller))
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// An employer or admin key.
+    EmployerKey,
+    crate::search::SEARCH_ROLES
+);
+role_extractor!(
+    /// Any key.
+    AnyKey,
+    crate::search::ANY_ROLE
+);
+role_extractor!(
+    /// A planning-board or admin key.
+    BoardKey,
+    crate::analytics::ANALYTICS_ROLES
+);

@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analytics;
 pub mod auth;
 pub mod body;
 pub mod edge;
@@ -22,6 +23,8 @@ mod error;
 mod extract;
 pub mod metrics;
 pub mod routes;
+pub mod saved;
+pub mod search;
 mod state;
 mod web;
 
@@ -89,7 +92,9 @@ impl Error {
     tags(
         (name = "public", description = "No key needed: verification and lookups."),
         (name = "consent", description = "Earners withdraw consent with a presentation they sign."),
-        (name = "institutions", description = "Institution keys: their own issuers' reports."),
+        (name = "employers", description = "Employer keys: candidate search from a job, candidate evidence, programs, saved searches, shortlist export."),
+        (name = "analytics", description = "Planning-board keys: supply, demand and gap per skill and region, trends, CSV, GeoJSON; cells of 1-4 earners suppressed and marked."),
+        (name = "institutions", description = "Institution keys: their own issuers' reports and the demand for their skills."),
         (name = "operations", description = "Health, readiness, metrics, reload."),
     ),
     modifiers(&Conventions),
@@ -122,7 +127,7 @@ impl utoipa::Modify for Conventions {
 }
 
 fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health))
         .routes(routes!(routes::ready))
         .routes(routes!(routes::metrics))
@@ -135,8 +140,10 @@ fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::region_geojson))
         .routes(routes!(routes::issuer_report))
         .routes(routes!(routes::consent_challenge))
-        .routes(routes!(routes::consent_withdraw))
-        .split_for_parts()
+        .routes(routes!(routes::consent_withdraw));
+    let router = search::register(router);
+    let router = analytics::register(router);
+    saved::register(router).split_for_parts()
 }
 
 /// The path of the OpenAPI document itself (served, but not described in it).

@@ -95,6 +95,9 @@ impl ServerConfig {
     }
 }
 
+/// Search and aggregate responses kept in memory (least recently used dropped first).
+pub(crate) const RESPONSE_CACHE_ENTRIES: usize = 512;
+
 /// The shared state.
 #[derive(Clone)]
 pub struct AppState {
@@ -118,6 +121,13 @@ pub(crate) struct Inner {
     pub(crate) consent_log: Mutex<()>,
     /// (snapshot id, issuer) → report: aggregates are recomputed only after a commit.
     pub(crate) issuer_reports: Mutex<LruCache<(String, String), Arc<crate::routes::IssuerReport>>>,
+    /// The region nesting analytics reads (from the taxonomy's geography).
+    pub(crate) hierarchy: rank::analytics::RegionHierarchy,
+    /// Search and aggregate responses keyed by route, snapshot id and request: a commit
+    /// changes the snapshot id, so stale entries are never served and age out.
+    pub(crate) responses: Mutex<LruCache<String, Arc<serde_json::Value>>>,
+    /// Serialises reads and writes of the saved-search files.
+    pub(crate) saved_searches: Mutex<()>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -147,6 +157,7 @@ impl AppState {
         let limits = &config.limits;
         let tracked = NonZeroUsize::new(limits.max_tracked_callers).unwrap_or(NonZeroUsize::MIN);
         let verifier = Verifier::new(Arc::new(OfflineResolver));
+        let hierarchy = rank::analytics::RegionHierarchy::from_regions(taxonomy.regions());
         let state = AppState {
             inner: Arc::new(Inner {
                 index,
@@ -164,6 +175,11 @@ impl AppState {
                 issuer_reports: Mutex::new(LruCache::new(
                     NonZeroUsize::new(256).unwrap_or(NonZeroUsize::MIN),
                 )),
+                hierarchy,
+                responses: Mutex::new(LruCache::new(
+                    NonZeroUsize::new(RESPONSE_CACHE_ENTRIES).unwrap_or(NonZeroUsize::MIN),
+                )),
+                saved_searches: Mutex::new(()),
                 config,
             }),
         };
@@ -227,6 +243,25 @@ impl AppState {
         })
         .await
         .map_err(|error| ApiError::internal(format_args!("blocking task failed: {error}")))
+    }
+
+    /// A cached response.
+    pub(crate) fn cached(&self, key: &str) -> Option<Arc<serde_json::Value>> {
+        self.inner
+            .responses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned()
+    }
+
+    /// Keeps a response for the same request on the same snapshot.
+    pub(crate) fn remember(&self, key: String, value: Arc<serde_json::Value>) {
+        self.inner
+            .responses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .put(key, value);
     }
 
     /// Takes one token from `caller`'s bucket, or says how many seconds until one is there.

@@ -9,7 +9,11 @@ use server::ErrorCode;
 use super::{OTHER_ISSUER, call, encode_segment, get, harness, post_json, request};
 
 /// Codes whose trigger needs its own set-up, and the test that covers each.
-const COVERED_ELSEWHERE: [(&str, &str); 5] = [
+const COVERED_ELSEWHERE: [(&str, &str); 6] = [
+    (
+        "too_many_saved_searches",
+        "saved::saved_searches_are_bounded_per_key_and_private_to_it",
+    ),
     (
         "rate_limited",
         "limits::a_burst_over_the_quota_is_429_with_retry_after",
@@ -62,6 +66,20 @@ async fn every_error_code_has_its_status_and_body_shape() {
             ),
         ),
         ("unknown_region", get("/api/v1/regions/Atlantis", None)),
+        (
+            "unknown_candidate",
+            get(
+                &format!(
+                    "/api/v1/candidates/{}",
+                    encode_segment("did:key:z6MkNobody")
+                ),
+                Some(&keys.employer),
+            ),
+        ),
+        (
+            "unknown_saved_search",
+            post_json("/api/v1/saved-searches/none/run", Some(&keys.employer), ""),
+        ),
         (
             "unknown_issuer",
             get(

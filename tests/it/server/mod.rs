@@ -4,11 +4,15 @@
 //! One harness: an in-memory index with hand-built records of two issuers, the bundled
 //! taxonomy, and one key of each role.
 
+mod analytics;
 mod api;
 mod consent;
 mod errors;
+mod fixture;
 mod limits;
 mod openapi;
+mod saved;
+mod search;
 mod verify;
 
 use std::path::PathBuf;
@@ -141,6 +145,11 @@ pub(crate) fn harness() -> Harness {
 }
 
 pub(crate) fn harness_with(limits: Limits) -> Harness {
+    harness_on(populated_index(), limits)
+}
+
+/// The harness's keys, data dir and configuration over another index.
+pub(crate) fn harness_on(index: SkillIndex, limits: Limits) -> Harness {
     let key = |id: &str, role: Role, issuers: Vec<String>| {
         generate_key(id, role, issuers).expect("a new key")
     };
@@ -161,7 +170,7 @@ pub(crate) fn harness_with(limits: Limits) -> Harness {
     config.limits = limits;
     config.reload_interval = None;
     config.consent_domain = "skillproof.test".to_owned();
-    let state = AppState::new(populated_index(), taxonomy(), store, config);
+    let state = AppState::new(index, taxonomy(), store, config);
     Harness {
         router: server::app(state.clone()),
         state,

@@ -33,7 +33,8 @@ async fn every_documented_route_exists_and_every_route_is_documented() {
             .replace("{id}", "esco:skill%2Fnone")
             .replace("{code}", "N3T")
             .replace("{level}", "census_division")
-            .replace("{issuer}", "did:web:x");
+            .replace("{issuer}", "did:web:x")
+            .replace("{earner}", "did:key:x");
         for (method, operation) in item.as_object().expect("a path item") {
             operations += 1;
             let reply = call(
@@ -75,7 +76,10 @@ async fn every_documented_route_exists_and_every_route_is_documented() {
             }
         }
     }
-    assert_eq!(operations, 13, "the routes of crates/server/src/lib.rs");
+    assert_eq!(
+        operations, 26,
+        "the routes of crates/server/src/lib.rs, search.rs, analytics.rs and saved.rs"
+    );
     // The document itself is served.
     let served = call(
         &harness.router,
