@@ -260,6 +260,11 @@ impl Progress for BarProgress<'_> {
 
     fn finish(&mut self, phase: Phase, elapsed: Duration) {
         if let Some(bar) = self.current.take() {
+            // The sites answer more URLs than the crawl reaches (taken-down pages nobody
+            // links): the bar ends full at what was crawled.
+            if bar.length().is_some() {
+                bar.set_length(bar.position());
+            }
             bar.finish_with_message(format!("{} done in {elapsed:.1?}", phase.code()));
         }
     }
