@@ -11,7 +11,15 @@ use axum::body::Body;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::server::{call, harness, request};
+use corpus::{CorpusConfig, SiteState};
+use model::{DemandKind, DemandRecord, RegionRef, RegionSource, SkillClaim, SkillMethod};
+use server::auth::generate_key;
+use server::{AppState, KeyStore, Role, ServerConfig};
+use skillproof_tests::index::TempDir;
+use skillproof_tests::plan_index;
+use time::OffsetDateTime;
+
+use crate::server::{call, harness, request, taxonomy};
 
 const CSP_SELF: &str = "default-src 'self'";
 
@@ -188,9 +196,171 @@ fn page<'a>(report: &'a Value, name: &str) -> &'a Value {
     page
 }
 
+/// The corpus's `now` (2026-06-01T00:00:00Z), as the rank tests use it.
+const CORPUS_NOW: i64 = 1_780_272_000;
+
+/// A small demo data set served like a deployment: a corpus plan's verified credentials
+/// indexed in RAM, the bundled taxonomy and demand, and one key of each role.
+struct DataSet {
+    state: AppState,
+    keys: Vec<(&'static str, String)>,
+    /// The issuer with the most credentials (the institution key is bound to it).
+    issuer: String,
+    /// The skills most consenting earners hold, most first: (id, label).
+    skills: Vec<(String, String)>,
+    /// The skill the map shows: (id, label).
+    map_skill: (String, String),
+    _data_dir: TempDir,
+}
+
+fn data_set() -> DataSet {
+    let taxonomy = taxonomy();
+    let now = OffsetDateTime::from_unix_timestamp(CORPUS_NOW).expect("a valid instant");
+    let config = CorpusConfig {
+        earners: 1_200,
+        postings: 1_500,
+        ..CorpusConfig::demo(2026, now)
+    };
+    let plan = corpus::plan(&config, &taxonomy).expect("the corpus plans");
+    let built = plan_index::build(&plan, &taxonomy, SiteState::Current).expect("the plan indexes");
+    // Demand: the plan's job postings, as the crawler records them (skills, work location,
+    // month, vacancies).
+    let mut writer = built
+        .index
+        .writer(index::WriterOptions::default())
+        .expect("a writer");
+    for posting in &plan.postings {
+        writer
+            .upsert_demand(&DemandRecord {
+                demand_id: posting.url.clone(),
+                kind: DemandKind::Posting,
+                source_url: Some(posting.url.clone()),
+                employer: None,
+                title: posting.title.clone(),
+                noc: Some(posting.noc.clone()),
+                skills: posting
+                    .skills
+                    .iter()
+                    .map(|skill| SkillClaim {
+                        id: skill.id.clone(),
+                        label: skill.label.clone(),
+                        method: SkillMethod::Text,
+                        confidence: 1.0,
+                        span: None,
+                        facets: Vec::new(),
+                    })
+                    .collect(),
+                region: Some(RegionRef {
+                    fsa: Some(posting.fsa.clone()),
+                    cduid: Some(posting.cduid.clone()),
+                    eruid: Some(posting.eruid.clone()),
+                    wpb_id: Some(posting.wpb_id.clone()),
+                    latitude: None,
+                    longitude: None,
+                    source: RegionSource::JobLocation,
+                }),
+                month: posting.month.clone(),
+                vacancies: posting.vacancies,
+            })
+            .expect("a demand record");
+    }
+    writer.commit("web demand").expect("a commit");
+
+    let mut issuers: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut holders: std::collections::BTreeMap<(&str, &str), std::collections::BTreeSet<&str>> =
+        Default::default();
+    for record in built.records.values() {
+        *issuers.entry(record.issuer.id.as_str()).or_default() += 1;
+        if record.earner.findable {
+            for skill in &record.skills {
+                holders
+                    .entry((skill.id.as_str(), skill.label.as_str()))
+                    .or_default()
+                    .insert(record.earner.key.as_str());
+            }
+        }
+    }
+    let issuer = issuers
+        .iter()
+        .max_by_key(|(id, count)| (**count, std::cmp::Reverse(**id)))
+        .map(|(id, _)| (*id).to_owned())
+        .expect("an issuer");
+    // The map shows the skill the postings ask for most (in vacancies) among those at least
+    // 20 people hold: supply, demand and gap all have figures.
+    let mut vacancies: std::collections::BTreeMap<&str, u64> = Default::default();
+    for posting in &plan.postings {
+        for skill in &posting.skills {
+            *vacancies.entry(skill.id.as_str()).or_default() += u64::from(posting.vacancies);
+        }
+    }
+    let map_skill = holders
+        .iter()
+        .filter(|(_, earners)| earners.len() >= 20)
+        .max_by_key(|((id, _), _)| {
+            (
+                vacancies.get(id).copied().unwrap_or(0),
+                std::cmp::Reverse(*id),
+            )
+        })
+        .map(|((id, label), _)| ((*id).to_owned(), (*label).to_owned()))
+        .expect("a skill for the map");
+    let mut skills: Vec<((&str, &str), usize)> = holders
+        .iter()
+        .map(|(skill, earners)| (*skill, earners.len()))
+        .collect();
+    skills.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let skills = skills
+        .into_iter()
+        .take(3)
+        .map(|((id, label), _)| (id.to_owned(), label.to_owned()))
+        .collect();
+
+    let key = |id: &str, role: Role, issuers: Vec<String>| {
+        generate_key(id, role, issuers).expect("a key")
+    };
+    let (admin, admin_entry) = key("ops", Role::Admin, vec![]);
+    let (employer, employer_entry) = key("acme-hr", Role::Employer, vec![]);
+    let (board, board_entry) = key("grand-erie", Role::Board, vec![]);
+    let (institution, institution_entry) = key("college", Role::Institution, vec![issuer.clone()]);
+    let store = KeyStore::from_entries(vec![
+        admin_entry,
+        employer_entry,
+        board_entry,
+        institution_entry,
+    ])
+    .expect("valid keys");
+    let data_dir = TempDir::new("web");
+    let mut server_config = ServerConfig::new(data_dir.path());
+    server_config.reload_interval = None;
+    // SKILLPROOF_WEB_DIR=web/dist serves the files from disk: edit, `npm run build`, rerun
+    // without relinking the server.
+    server_config.web_dir = std::env::var_os("SKILLPROOF_WEB_DIR").map(PathBuf::from);
+    let state = AppState::new(built.index, taxonomy, store, server_config);
+    DataSet {
+        state,
+        keys: vec![
+            ("admin", admin),
+            ("employer", employer),
+            ("board", board),
+            ("institution", institution),
+        ],
+        issuer,
+        skills,
+        map_skill,
+        _data_dir: data_dir,
+    }
+}
+
 #[test]
 fn the_pages_work_in_a_real_browser() {
-    let harness = harness();
+    let started = std::time::Instant::now();
+    let data = data_set();
+    println!(
+        "web data set: built in {:.1?}, skills {:?}, map {:?}",
+        started.elapsed(),
+        data.skills,
+        data.map_skill
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -201,24 +371,26 @@ fn the_pages_work_in_a_real_browser() {
         .expect("a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("an address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = runtime.spawn(server::serve(listener, harness.state.clone(), async {
+    let server = runtime.spawn(server::serve(listener, data.state.clone(), async {
         let _ = stopped.await;
     }));
 
     let shots = screenshot_dir();
     let input = json!({
         "screenshots": shots,
+        "search": {"skills": data.skills.iter().map(|(id, label)| json!({"id": id, "label": label})).collect::<Vec<_>>()},
+        "map": {"skill": data.map_skill.0, "label": data.map_skill.1},
+        "institution": {"issuer": data.issuer},
         "verify": {
             "tampered": fixture("ob3-didkey-eddsa-rdfc-2022.tampered-achievement-name.json"),
             "valid": fixture("ob3-didkey-eddsa-rdfc-2022.valid.json"),
         },
     });
-    let keys = [
-        ("admin", harness.keys.admin.as_str()),
-        ("employer", harness.keys.employer.as_str()),
-        ("board", harness.keys.board.as_str()),
-        ("institution", harness.keys.institution.as_str()),
-    ];
+    let keys: Vec<(&str, &str)> = data
+        .keys
+        .iter()
+        .map(|(role, key)| (*role, key.as_str()))
+        .collect();
     let report = run_browser(&base, &keys, &input);
     let _ = stop.send(());
     runtime
@@ -290,4 +462,209 @@ fn the_pages_work_in_a_real_browser() {
         let path = verify[which]["screenshot"].as_str().expect("a screenshot");
         assert!(Path::new(path).is_file(), "{path}");
     }
+
+    search_assertions(&report, &data);
+    map_assertions(&report);
+    institution_assertions(&report, &data);
+    for name in [
+        "verify-tampered",
+        "search-results",
+        "search-proof",
+        "search-mobile",
+        "map-census-divisions",
+        "map-board-areas",
+        "institution",
+    ] {
+        let path = shots.join(format!("{name}.png"));
+        assert!(path.is_file(), "no screenshot {}", path.display());
+    }
+    println!(
+        "web performance: first contentful paint {} ms, search form ready {} ms, submit to results {} ms, JavaScript transferred {} bytes",
+        report["pages"]["search"]["paint"]["first_contentful_paint_ms"],
+        report["pages"]["search"]["paint"]["search_form_ready_ms"],
+        report["pages"]["search"]["submit_to_results_ms"],
+        report["javascript_total"]
+    );
+}
+
+/// Search → results → evidence → proof chain → shortlist export → next page.
+fn search_assertions(report: &Value, data: &DataSet) {
+    let search = page(report, "search");
+    // The skills were chosen through autocomplete and kept as must / should chips.
+    let chips: Vec<&str> = search["chips"]
+        .as_array()
+        .expect("chips")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(chips.len(), 2, "{chips:?}");
+    assert!(
+        chips[0].starts_with("must") && chips[0].contains(&data.skills[0].1),
+        "{chips:?}"
+    );
+    assert!(
+        chips[1].starts_with("should") && chips[1].contains(&data.skills[1].1),
+        "{chips:?}"
+    );
+    // What the server understood is shown for editing, the same two skills.
+    assert_eq!(
+        search["spec_chips"].as_array().map(Vec::len),
+        Some(2),
+        "{search}"
+    );
+    assert_eq!(search["error"], Value::Null, "{search}");
+    let hits = search["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 10, "a full first page: {search}");
+    for hit in hits {
+        assert!(
+            hit["chart"] == json!(true),
+            "a held/missing chart per candidate: {hit}"
+        );
+        assert!(hit["evidence_skills"].as_u64().unwrap_or(0) >= 1, "{hit}");
+        assert!(
+            hit["earner"]
+                .as_str()
+                .is_some_and(|earner| earner.starts_with("did:")),
+            "{hit}"
+        );
+    }
+    assert!(
+        search["facets"].as_u64().unwrap_or(0) > 0,
+        "facets with counts"
+    );
+    // Evidence: issuer, credential, method, confidence, dates.
+    let rows = search["evidence_rows"].as_array().expect("evidence rows");
+    assert!(!rows.is_empty(), "{search}");
+    for row in rows {
+        let cells = row.as_array().expect("cells");
+        assert_eq!(cells.len(), 6, "{row}");
+        assert!(
+            cells[3].as_str().is_some_and(|text| text.ends_with('%')),
+            "{row}"
+        );
+    }
+    // The badge opens the proof chain: each credential's checks, none failed.
+    let proof = &search["proof"];
+    assert!(proof["credentials"].as_u64().unwrap_or(0) >= 1, "{proof}");
+    assert!(proof["checks"].as_u64().unwrap_or(0) >= 1, "{proof}");
+    assert_eq!(proof["failed"], 0, "{proof}");
+    assert!(
+        proof["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("passed verification"),
+        "{proof}"
+    );
+    // The export names exactly the shortlisted candidates.
+    let export = &search["export"];
+    let text = export["text"].as_str().unwrap_or_default();
+    assert!(
+        export["name"]
+            .as_str()
+            .is_some_and(|name| name.ends_with(".csv")),
+        "{export}"
+    );
+    let shortlisted = search["shortlisted"].as_array().expect("shortlisted");
+    assert_eq!(shortlisted.len(), 2);
+    for earner in shortlisted {
+        assert!(
+            text.contains(earner.as_str().unwrap_or("?")),
+            "{earner} in {text}"
+        );
+    }
+    assert_eq!(search["second_page_first_rank"], "#11", "{search}");
+}
+
+/// Every polygon drawn, a legend, suppressed cells hatched, drill-down, table, trend, CSV.
+fn map_assertions(report: &Value) {
+    let map = page(report, "map");
+    for (level, polygons) in [("cd", 49), ("er", 11), ("board", 26)] {
+        let drawn = &map[level];
+        assert_eq!(drawn["features"], polygons, "{level}: {drawn}");
+        assert_eq!(
+            drawn["paths"], polygons,
+            "{level}: every polygon drawn: {drawn}"
+        );
+        assert_eq!(drawn["measure"], "gap", "{level}: {drawn}");
+        assert_eq!(
+            drawn["pattern"], true,
+            "{level}: the hatch pattern: {drawn}"
+        );
+        assert_eq!(
+            drawn["hatched"], drawn["suppressed"],
+            "{level}: hatched = suppressed"
+        );
+        let legend = drawn["legend"].as_array().expect("legend");
+        assert!(legend.len() >= 3, "{level}: {drawn}");
+        assert!(
+            legend.iter().any(|item| item
+                .as_str()
+                .is_some_and(|text| text.contains("1–4 people"))),
+            "{drawn}"
+        );
+        assert!(
+            drawn["table_rows"].as_u64().unwrap_or(0) > 0,
+            "{level}: {drawn}"
+        );
+    }
+    // Census divisions: small cells exist in a data set this size, and are hatched.
+    assert!(
+        map["cd"]["suppressed"].as_u64().unwrap_or(0) > 0,
+        "{}",
+        map["cd"]
+    );
+    assert!(
+        map["cd"]["trend_months"].as_u64().unwrap_or(0) >= 2,
+        "a monthly trend: {}",
+        map["cd"]
+    );
+    assert!(
+        map["tooltip"].as_str().is_some_and(|text| !text.is_empty()),
+        "{map}"
+    );
+    assert_eq!(map["sorted"], "descending", "{map}");
+    assert!(
+        map["drill"]
+            .as_str()
+            .is_some_and(|text| text.contains("Verified holders")),
+        "{map}"
+    );
+    let csv = map["csv"].as_array().expect("csv lines");
+    assert!(
+        csv[0]
+            .as_str()
+            .is_some_and(|header| header.starts_with("snapshot_id,skill,level,region")),
+        "{csv:?}"
+    );
+    assert!(csv.len() >= 2, "{csv:?}");
+}
+
+/// The dashboard of the key's own issuer loads; another issuer's is refused in words.
+fn institution_assertions(report: &Value, data: &DataSet) {
+    let institution = page(report, "institution");
+    assert_eq!(
+        institution["error"],
+        Value::Null,
+        "{institution} ({})",
+        data.issuer
+    );
+    assert!(
+        institution["skills_rows"].as_u64().unwrap_or(0) > 0,
+        "{institution}"
+    );
+    assert!(
+        institution["region_rows"].as_u64().unwrap_or(0) > 0,
+        "{institution}"
+    );
+    assert_eq!(institution["demand"], true, "{institution}");
+    assert!(
+        institution["achievements"].as_u64().unwrap_or(0) >= 1,
+        "{institution}"
+    );
+    assert!(
+        institution["other_issuer"]
+            .as_str()
+            .is_some_and(|text| text.contains("unknown_issuer")),
+        "{institution}"
+    );
 }

@@ -16,6 +16,23 @@ const DEFECTS = {
   no_location: 'No location, so it counts in no region',
 };
 
+const labelCache = new Map();
+
+/** Labels for skill ids and region codes (public lookups, cached for the page's life). */
+async function resolveLabels(skills, regions) {
+  const jobs = [];
+  for (const id of skills) {
+    if (!labelCache.has(id)) jobs.push(api(`/skills/${encodeURIComponent(id)}`).then((found) => labelCache.set(id, found.label || id)).catch(() => labelCache.set(id, id)));
+  }
+  for (const code of regions) {
+    const key = `region:${code}`;
+    if (!labelCache.has(key)) jobs.push(api(`/regions/${encodeURIComponent(code)}`).then((found) => labelCache.set(key, found.name || code)).catch(() => labelCache.set(key, code)));
+  }
+  await Promise.all(jobs);
+}
+const skillLabel = (id) => labelCache.get(id) || id;
+const regionLabel = (code) => labelCache.get(`region:${code}`) || code;
+
 const count = (released) => (released?.suppressed ? 'hidden (1–4)' : formatNumber(released?.earners));
 
 export function mount(root) {
@@ -91,6 +108,14 @@ export function mount(root) {
     const select = h('select', { id: 'achievement', onchange: () => show(achievements[Number(select.value)]) },
       achievements.map((achievement, index) => h('option', { value: index }, `${achievement.name} (${count(achievement.holders)} holders)`)));
     const { barChart, trendChart } = await import('../charts.js');
+    const skillIds = new Set();
+    const regionCodes = new Set();
+    for (const achievement of achievements) {
+      for (const id of achievement.skills || []) skillIds.add(id);
+      for (const cell of achievement.gaps || []) { skillIds.add(cell.skill); if (cell.level !== 'province') regionCodes.add(cell.region); }
+      for (const skill of achievement.demand || []) for (const row of skill.demand || []) if (row.level !== 'province') regionCodes.add(row.region);
+    }
+    await resolveLabels([...skillIds].slice(0, 60), [...regionCodes].slice(0, 60));
     function show(achievement) {
       for (const chart of charts.splice(0)) chart.destroy();
       const months = new Map();
@@ -107,7 +132,7 @@ export function mount(root) {
       const regionCanvas = h('canvas', { role: 'img', 'aria-label': 'Vacancies asking for these skills, by region' });
       const gaps = (achievement.gaps || []).filter((cell) => cell.level !== 'province').sort((a, b) => (b.gap ?? -Infinity) - (a.gap ?? -Infinity)).slice(0, 12);
       detail.replaceChildren(
-        h('p', { className: 'small' }, h('strong', {}, 'Skills it certifies: '), (achievement.skills || []).join(', ') || '—', achievement.skills_truncated ? ' …' : ''),
+        h('p', { className: 'small' }, h('strong', {}, 'Skills it certifies: '), (achievement.skills || []).map(skillLabel).join(', ') || '—', achievement.skills_truncated ? ' …' : ''),
         h('div', { className: 'two' },
           h('section', { className: 'card' }, h('h3', {}, 'Vacancies for these skills by month'), h('div', { className: 'trend-box' }, monthCanvas)),
           h('section', { className: 'card' }, h('h3', {}, 'Where they are in demand'), h('div', { className: 'trend-box' }, regionCanvas))),
@@ -117,12 +142,12 @@ export function mount(root) {
           gaps.length ? h('table', { className: 'table' },
             h('thead', {}, h('tr', {}, ['Skill', 'Area', 'Holders', 'Vacancies', 'Gap'].map((title, i) => h('th', { scope: 'col', className: i > 1 ? 'num' : '' }, title)))),
             h('tbody', {}, gaps.map((cell) => h('tr', {},
-              h('td', {}, cell.skill), h('td', {}, `${words(cell.level)} ${cell.region}`),
+              h('td', {}, skillLabel(cell.skill)), h('td', {}, regionLabel(cell.region)),
               h('td', { className: 'num' }, count(cell.supply)), h('td', { className: 'num' }, formatNumber(cell.demand_vacancies)),
               h('td', { className: 'num' }, cell.gap === null || cell.gap === undefined ? 'hidden' : formatNumber(cell.gap))))))
             : h('p', { className: 'muted' }, 'No regional figures.')));
       charts.push(trendChart(monthCanvas, monthKeys, [{ key: 'demand', label: 'Vacancies', values: monthKeys.map((key) => months.get(key)) }]));
-      charts.push(barChart(regionCanvas, topRegions.map(([region]) => region), [{ key: 'supply', label: 'Vacancies', values: topRegions.map(([, value]) => value) }], { horizontal: true }));
+      charts.push(barChart(regionCanvas, topRegions.map(([region]) => regionLabel(region)), [{ key: 'supply', label: 'Vacancies', values: topRegions.map(([, value]) => value) }], { horizontal: true }));
     }
     show(achievements[0]);
     return h('section', { id: 'issuer-demand' },

@@ -64,7 +64,7 @@ export function mount(root) {
       h('div', {}, drill, trend)),
     table);
 
-  const map = L.map(mapBox, { zoomSnap: 0.25, attributionControl: true, preferCanvas: false, keyboard: true });
+  const map = L.map(mapBox, { zoomSnap: 0.25, attributionControl: true, preferCanvas: false, keyboard: true, center: [50, -85], zoom: 4 });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution('Boundaries: Statistics Canada 2021 (Open Government Licence – Canada)');
   let layer = null;
@@ -172,14 +172,14 @@ export function mount(root) {
         path.on('click', () => showRegion(p, name));
       },
     }).addTo(map);
-    ensureHatch();
     map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+    ensureHatch();
     drawn = features.length;
     mapBox.dataset.features = String(drawn);
     mapBox.dataset.suppressed = String(features.filter((f) => f.properties.suppressed).length);
     mapBox.dataset.measure = withValues ? state.measure : 'none';
     if (legend) legend.remove();
-    legend = L.control({ position: 'bottomright' });
+    legend = L.control({ position: 'topright' });
     legend.onAdd = () => h('div', { className: 'legend', id: 'map-legend' },
       h('h4', {}, withValues ? MEASURES[state.measure] : 'Regions'),
       h('ul', {},
@@ -188,7 +188,8 @@ export function mount(root) {
         withValues ? h('li', {}, h('span', { className: 'swatch swatch-none' }), 'no figure') : null));
     legend.addTo(map);
     if (withValues) {
-      await Promise.all([renderTable(), renderTrend(null)]);
+      renderTable(features);
+      await renderTrend(null);
     }
   }
 
@@ -248,25 +249,20 @@ export function mount(root) {
   }
 
   let rows = [];
-  async function renderTable() {
-    try {
-      const report = await api('/analytics/gaps', { query: { skills: state.skill } });
-      const names = new Map();
-      for (const layerItem of layer.getLayers()) names.set(String(layerItem.feature.properties.code ?? ''), regionName(layerItem.feature.properties));
-      rows = (report.cells || []).filter((cell) => cell.level === state.level).map((cell) => ({
-        region: cell.region,
-        name: names.get(cell.region) || cell.region,
-        supply: cell.supply?.suppressed ? null : cell.supply?.earners,
-        suppressed: Boolean(cell.supply?.suppressed),
-        vacancies: cell.demand_vacancies,
-        postings: cell.demand_postings,
-        gap: cell.gap,
-        ratio: cell.vacancies_per_holder,
-      }));
-    } catch (error) {
-      table.replaceChildren(notice('error', explainError(error)));
-      return;
-    }
+  function renderTable(features) {
+    // The figures drawn on the map, one row per area.
+    rows = features.map((feature) => {
+      const p = feature.properties;
+      return {
+        region: String(p.code ?? ''),
+        name: regionName(p),
+        supply: p.suppressed ? null : p.supply_earners,
+        suppressed: Boolean(p.suppressed),
+        vacancies: p.demand_vacancies,
+        gap: p.suppressed ? null : p.gap,
+        value: p.value,
+      };
+    });
     sortTable();
   }
 
@@ -279,8 +275,9 @@ export function mount(root) {
       if (y === null || y === undefined) return -1;
       return (typeof x === 'string' ? x.localeCompare(y) : x - y) * dir;
     });
-    const columns = [['name', 'Area'], ['supply', 'Verified holders'], ['vacancies', 'Vacancies'], ['postings', 'Postings'], ['gap', 'Gap'], ['ratio', 'Vacancies per holder']];
-    table.replaceChildren(h('h2', {}, `Largest gaps — ${LEVELS[state.level].label.toLowerCase()}`),
+    const extra = ['demand_postings', 'vacancies_per_holder'].includes(state.measure);
+    const columns = [['name', 'Area'], ['supply', 'Verified holders'], ['vacancies', 'Vacancies'], ['gap', 'Gap'], ...(extra ? [['value', MEASURES[state.measure]]] : [])];
+    table.replaceChildren(h('h2', {}, `${LEVELS[state.level].label}: supply, demand and gap`),
       h('table', { className: 'table', id: 'gaps-table' },
         h('caption', { className: 'sr-only' }, 'Supply, demand and gap per area; choose a column heading to sort.'),
         h('thead', {}, h('tr', {}, columns.map(([column, label]) => h('th', {
@@ -294,9 +291,8 @@ export function mount(root) {
           } }, row.name)),
           h('td', { className: 'num' }, row.suppressed ? 'hidden' : formatNumber(row.supply)),
           h('td', { className: 'num' }, formatNumber(row.vacancies)),
-          h('td', { className: 'num' }, formatNumber(row.postings)),
           h('td', { className: 'num' }, row.suppressed ? 'hidden' : formatNumber(row.gap)),
-          h('td', { className: 'num' }, row.ratio === null || row.ratio === undefined ? '—' : formatNumber(row.ratio, 2)))))));
+          extra ? h('td', { className: 'num' }, row.suppressed ? 'hidden' : formatNumber(row.value, state.measure === 'vacancies_per_holder' ? 2 : 0)) : null)))));
   }
 
   async function exportCsv() {

@@ -3,7 +3,7 @@
 import { api, apiKey, download, explainError, hasRoute } from '../api.js';
 import { chipList, IMPORTANCE, skillCombo } from '../skillpicker.js';
 import { csv, formatDate, formatNumber, h, notice, unavailable, words } from '../ui.js';
-import { OUTCOMES } from './verify.js';
+import { checkList, OUTCOMES } from './verify.js';
 
 const PAGE_SIZE = 10;
 const state = {
@@ -89,7 +89,8 @@ export function mount(root) {
     if (state.filters.issuers.length) filters.issuers = state.filters.issuers.map((issuer) => issuer.value);
     if (state.filters.kinds.length) filters.kinds = state.filters.kinds.map((kind) => kind.value);
     if (Object.keys(filters).length) body.filters = filters;
-    const location = state.place.trim() ? { place: state.place.trim(), ...(Number(state.radius) > 0 ? { radius_km: Number(state.radius) } : {}) } : undefined;
+    const place = state.place.trim();
+    const location = place ? (Number(state.radius) > 0 ? { region: place, radius_km: Number(state.radius) } : place) : undefined;
     if (state.mode === 'text') {
       if (location) {
         body.job = { text: state.text, location };
@@ -180,7 +181,7 @@ export function mount(root) {
         excluded.missing_must ? `${formatNumber(excluded.missing_must)} lacked a must-have skill. ` : '',
         excluded.holding_must_not ? `${formatNumber(excluded.holding_must_not)} held an excluded skill.` : ''));
     const list = h('ol', { className: 'hits', id: 'hits', start: first });
-    results.replaceChildren(head, activeFilters(), list, pager(page));
+    results.replaceChildren(...[head, activeFilters(), list, pager(page)].filter(Boolean));
     if (!page.hits.length) {
       list.replaceWith(notice('info', 'Nobody has verified evidence for all the must-have skills here. Try fewer must-haves, a wider area, or fewer filters.'));
       return;
@@ -247,8 +248,8 @@ export function mount(root) {
     const intro = h('p', {}, overview.all_verified
       ? `All ${overview.credentials} credential(s) from ${overview.issuers} issuer(s) passed verification: each signature matches its content, each signing key is published by its issuer, and each was valid and not revoked when last checked${overview.latest_verified_at ? ` (${formatDate(overview.latest_verified_at)})` : ''}.`
       : 'Not every credential behind this result could be fully verified; see each one below.');
-    if (!(await hasRoute('GET /api/v1/candidates/{earner_key}'))) {
-      body.replaceChildren(intro, unavailable('The detailed proof chain', 'GET /candidates/{earner_key}'));
+    if (!(await hasRoute('GET /api/v1/candidates/{earner}'))) {
+      body.replaceChildren(intro, unavailable('The detailed proof chain', 'GET /candidates/{earner}'));
       return;
     }
     try {
@@ -260,18 +261,20 @@ export function mount(root) {
   }
 
   function credentialProof(credential) {
-    const verification = credential.verification || credential.proof || {};
-    const outcome = verification.outcome || (verification.verified ? 'verified' : null);
-    const checks = verification.checks || [];
-    return h('section', { className: 'report report-ok proof' },
+    const chain = credential.proof_chain || {};
+    const outcome = credential.verification?.outcome || 'verified';
+    return h('section', { className: `report ${outcome === 'verified' ? 'report-ok' : 'report-failed'} proof` },
       h('p', { className: 'verdict-title' }, credential.achievement?.name || credential.credential_id,
         h('span', { className: 'muted' }, ` from ${credential.issuer?.name || credential.issuer?.id || 'unknown issuer'}`)),
-      outcome ? h('p', {}, OUTCOMES[outcome] || words(outcome)) : null,
-      checks.length ? h('ul', {}, checks.map((check) => h('li', {}, h('strong', {}, words(check.check)), `: ${words(check.result)}`, check.detail ? ` — ${check.detail}` : ''))) : null,
+      h('p', {}, OUTCOMES[outcome] || words(outcome)),
+      (chain.proofs || []).length ? h('p', { className: 'small' }, 'Signed with ', chain.proofs.map((proof) => `${proof.cryptosuite || proof.type}${proof.verification_method ? ` by key ${proof.verification_method}` : ''}`).join('; '), '.') : null,
+      (chain.checks || []).length ? checkList({ checks: chain.checks }) : null,
       h('p', { className: 'small muted' }, [
-        credential.format ? `Format ${words(credential.format)}` : '',
-        credential.verified_at ? `checked ${formatDate(credential.verified_at)}` : '',
-        credential.source_url ? `found at ${credential.source_url}` : '',
+        credential.format ? `Format: ${words(credential.format)}` : '',
+        chain.verified_at ? `checked ${formatDate(chain.verified_at)}` : '',
+        credential.issued_at ? `issued ${formatDate(credential.issued_at)}` : '',
+        credential.valid_until ? `valid until ${formatDate(credential.valid_until)}` : '',
+        credential.credential_id,
       ].filter(Boolean).join(' · ')));
   }
 
@@ -338,7 +341,7 @@ export function mount(root) {
     const earners = entries.map((hit) => hit.earner);
     if (await hasRoute('POST /api/v1/shortlist/export')) {
       try {
-        const blob = await api('/shortlist/export', { method: 'POST', query: { format }, body: { earners, job: request().job, job_text: request().job_text }, as: 'blob' });
+        const blob = await api('/shortlist/export', { method: 'POST', query: { format }, body: { earners }, as: 'blob' });
         download(format === 'csv' ? 'shortlist.csv' : 'shortlist-credentials.json', blob);
         status.textContent = `Exported ${earners.length} candidate(s).`;
         return;
