@@ -42,6 +42,7 @@ pub(crate) fn register(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppStat
         .routes(routes!(drill))
         .routes(routes!(geojson))
         .routes(routes!(institution_demand))
+        .routes(routes!(institution_quality))
 }
 
 /// A regional aggregate query.
@@ -608,4 +609,46 @@ pub async fn institution_demand(
     let snapshot = report.provenance.snapshot_id.clone();
     let value = serde_json::to_value(&report).map_err(ApiError::internal)?;
     Ok(Json(with_snapshot(value, &snapshot)))
+}
+
+/// The issuer's data-quality report (`rank::analytics::QualityReport`): per credential,
+/// defects with the credential id as the link to fix it (no skills, free-text skills only,
+/// no description, no achievement id, unstable id, no status list, verification warnings,
+/// no location), and the keys its proofs used. Institution keys bound to the issuer and
+/// admins; any other issuer is 404 like an unknown one. Reads every indexed credential, so
+/// it is cached per snapshot.
+#[utoipa::path(get, path = "/api/v1/institutions/issuers/{issuer}/quality", tag = "institutions",
+    security(("api_key" = [])),
+    params(("issuer" = String, Path, description = "issuer id (DID or URL), percent-encoded")),
+    responses((status = 200, description = "`QualityReport` + `snapshot`", body = Object),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn institution_quality(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathParam(issuer): PathParam,
+) -> ApiResult<Json<Value>> {
+    caller.require(&[Role::Institution, Role::Admin])?;
+    if !caller.may_see_issuer(&issuer) {
+        return Err(ApiError::new(
+            ErrorCode::UnknownIssuer,
+            "no issuer report with this id is visible to this key",
+        ));
+    }
+    let snapshot = state.snapshot()?;
+    let key = format!("quality\u{0}{}\u{0}{issuer}", snapshot.id().as_str());
+    if let Some(found) = state.cached(&key) {
+        return Ok(Json(found.as_ref().clone()));
+    }
+    let report = state
+        .run_blocking(move || {
+            rank::analytics::quality_report(&snapshot, &issuer)
+                .map_err(|error| rank_error(error, ErrorCode::InvalidParameter))
+        })
+        .await??;
+    let snapshot = report.provenance.snapshot_id.clone();
+    let value = serde_json::to_value(&report).map_err(ApiError::internal)?;
+    let value = Arc::new(with_snapshot(value, &snapshot));
+    state.remember(key, Arc::clone(&value));
+    Ok(Json(value.as_ref().clone()))
 }

@@ -26,6 +26,7 @@ pub mod routes;
 pub mod saved;
 pub mod search;
 mod state;
+pub mod surfaced;
 mod web;
 
 use std::net::SocketAddr;

@@ -699,19 +699,15 @@ pub struct Withdrawal {
     pub applies: &'static str,
 }
 
-/// Withdraws the earner's consent to be found: the presentation is signed by the earner's
-/// key (proof purpose `authentication`) and carries the server's challenge and domain. The
-/// withdrawal is recorded durably for the index writer, which removes the person from search
-/// at its next commit; the server never writes the index.
-#[utoipa::path(post, path = "/api/v1/consent/withdraw", tag = "consent",
-    request_body = ConsentRequest,
-    responses((status = 202, body = Withdrawal), (status = 400, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn consent_withdraw(
-    State(state): State<AppState>,
-    JsonBody(request): JsonBody<ConsentRequest>,
-) -> ApiResult<(StatusCode, Json<Withdrawal>)> {
-    let query = &request;
+/// The holder of a consent request's presentation, once it verified: signed by the holder
+/// (proof purpose `authentication`), answering a challenge this server issued (used up by
+/// the attempt) and bound to the configured domain.
+pub(crate) async fn verified_holder(
+    state: &AppState,
+    request: &ConsentRequest,
+    now: OffsetDateTime,
+) -> ApiResult<String> {
+    let query = request;
     let bytes: Vec<u8> = match &request.presentation {
         Value::String(jwt) => jwt.as_bytes().to_vec(),
         Value::Object(_) => serde_json::to_vec(&request.presentation)
@@ -729,7 +725,6 @@ pub async fn consent_withdraw(
             "the challenge was not issued here, was already used, or expired",
         ));
     }
-    let now = OffsetDateTime::now_utc();
     let options = VerifyOptions {
         now,
         challenge: Some(query.challenge.clone()),
@@ -758,7 +753,7 @@ pub async fn consent_withdraw(
             ),
         ));
     }
-    let holder = report
+    report
         .document
         .as_deref()
         .and_then(|document| document.get("holder"))
@@ -773,7 +768,23 @@ pub async fn consent_withdraw(
                 ErrorCode::ConsentNotVerified,
                 "the presentation names no holder",
             )
-        })?;
+        })
+}
+
+/// Withdraws the earner's consent to be found: the presentation is signed by the earner's
+/// key (proof purpose `authentication`) and carries the server's challenge and domain. The
+/// withdrawal is recorded durably for the index writer, which removes the person from search
+/// at its next commit; the server never writes the index.
+#[utoipa::path(post, path = "/api/v1/consent/withdraw", tag = "consent",
+    request_body = ConsentRequest,
+    responses((status = 202, body = Withdrawal), (status = 400, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn consent_withdraw(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<ConsentRequest>,
+) -> ApiResult<(StatusCode, Json<Withdrawal>)> {
+    let now = OffsetDateTime::now_utc();
+    let holder = verified_holder(&state, &request, now).await?;
     let recorded_at = now
         .format(&Rfc3339)
         .map_err(|error| ApiError::internal(error.to_string()))?;

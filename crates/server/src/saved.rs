@@ -421,5 +421,6 @@ pub async fn run_saved_search(
             Ok(report)
         })
         .await??;
+    state.inner.surfaced.record_page(&report.page);
     Ok(Json(report))
 }

@@ -76,6 +76,7 @@ pub(crate) fn register(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppStat
         .routes(routes!(candidate))
         .routes(routes!(search_programs))
         .routes(routes!(shortlist_export))
+        .routes(routes!(crate::surfaced::consent_surfaced))
 }
 
 // ---------------------------------------------------------------- shared
@@ -317,6 +318,7 @@ pub async fn search_candidates(
         serde_json::to_string(&search).map_err(ApiError::internal)?
     );
     if let Some(found) = state.cached(&key) {
+        state.inner.surfaced.record_page(&found["page"]);
         return Ok(Json(found.as_ref().clone()));
     }
     let worker = state.clone();
@@ -330,6 +332,7 @@ pub async fn search_candidates(
             }))
         })
         .await??;
+    state.inner.surfaced.record_page(&value["page"]);
     let value = Arc::new(value);
     state.remember(key, Arc::clone(&value));
     Ok(Json(value.as_ref().clone()))

@@ -128,6 +128,8 @@ pub(crate) struct Inner {
     pub(crate) responses: Mutex<LruCache<String, Arc<serde_json::Value>>>,
     /// Serialises reads and writes of the saved-search files.
     pub(crate) saved_searches: Mutex<()>,
+    /// How often each earner was surfaced, and for which skills.
+    pub(crate) surfaced: crate::surfaced::SurfacedLog,
 }
 
 impl std::fmt::Debug for AppState {
@@ -180,6 +182,7 @@ impl AppState {
                     NonZeroUsize::new(RESPONSE_CACHE_ENTRIES).unwrap_or(NonZeroUsize::MIN),
                 )),
                 saved_searches: Mutex::new(()),
+                surfaced: crate::surfaced::SurfacedLog::new(),
                 config,
             }),
         };

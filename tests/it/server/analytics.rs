@@ -404,4 +404,32 @@ async fn institutions_see_demand_for_their_own_issuers_skills_only() {
     )
     .await;
     assert_eq!(reply.code(), "invalid_parameter");
+    // The data-quality report, under the same rule.
+    let quality = |issuer: &str| {
+        format!(
+            "/api/v1/institutions/issuers/{}/quality",
+            encode_segment(issuer)
+        )
+    };
+    let reply = call(
+        &harness.router,
+        get(&quality(&issuer), Some(&harness.keys.admin)),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
+    let report = reply.json();
+    assert_eq!(report["issuer"], issuer.as_str());
+    let indexed = corpus()
+        .records
+        .iter()
+        .filter(|record| record.issuer.id == issuer)
+        .count();
+    assert_eq!(report["credentials"], indexed as u64);
+    assert!(report["snapshot"].as_str().is_some_and(|id| !id.is_empty()));
+    let reply = call(
+        &harness.router,
+        get(&quality(&issuer), Some(&harness.keys.institution)),
+    )
+    .await;
+    assert_eq!(reply.code(), "unknown_issuer");
 }

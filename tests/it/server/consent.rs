@@ -18,7 +18,7 @@ fn earner() -> SigningKey {
 }
 
 /// A presentation by `key`'s did:key, signed for `challenge` and `domain`.
-fn presentation(key: &SigningKey, challenge: &str, domain: &str) -> Value {
+pub(crate) fn presentation(key: &SigningKey, challenge: &str, domain: &str) -> Value {
     let (holder, method) = did_key(key);
     let unsigned = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -41,7 +41,7 @@ fn presentation(key: &SigningKey, challenge: &str, domain: &str) -> Value {
         .expect("signs")
 }
 
-async fn challenge(harness: &Harness) -> String {
+pub(crate) async fn challenge(harness: &Harness) -> String {
     let reply = call(
         &harness.router,
         post_json("/api/v1/consent/challenge", None, ""),

@@ -2,9 +2,9 @@
 //! process: the small corpus plan's records (200 earners, about 800 credentials, mapped by
 //! the taxonomy; `tests/support/plan_index.rs`), a consenting earner holding signed fixture
 //! credentials that verify offline (their original bytes are what the index keeps), and
-//! demand records for real skills in Brantford over three months. Each test builds its own
-//! in-memory index from these records (under a second in debug), so tests that commit
-//! changes do not disturb the others.
+//! demand records for real skills in Brantford over three months. The read-only tests
+//! share one in-memory index of these records ([`shared_index`]); tests that commit
+//! changes build their own.
 
 use std::sync::OnceLock;
 
@@ -25,13 +25,24 @@ use super::taxonomy;
 pub(crate) const AS_OF: i64 = 1_780_272_000;
 pub(crate) const AS_OF_TEXT: &str = "2026-06-01T00:00:00Z";
 
-/// The consenting earner whose credentials are signed fixture documents.
-pub(crate) const SIGNED_EARNER: &str = "did:key:z6MkServerFixtureSignedEarner";
+/// The key of the consenting earner whose credentials are signed fixture documents.
+pub(crate) fn signed_earner_key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[9u8; 32])
+}
+
+/// That earner's did:key.
+pub(crate) fn signed_earner() -> &'static str {
+    static DID: OnceLock<String> = OnceLock::new();
+    DID.get_or_init(|| verify::did_key(&signed_earner_key()).0)
+}
+
+/// The issuer id of the signed fixture records.
+pub(crate) const FIXTURE_ISSUER: &str = "did:web:fixture-issuer.example";
 
 /// The months demand is spread over.
 pub(crate) const DEMAND_MONTHS: [&str; 3] = ["2026-03", "2026-04", "2026-05"];
 
-/// A signed credential of [`SIGNED_EARNER`] and the instant it verifies at.
+/// A signed credential of [`signed_earner`] and the instant it verifies at.
 pub(crate) struct Signed {
     pub(crate) credential_id: String,
     pub(crate) now: String,
@@ -133,12 +144,12 @@ pub(crate) fn corpus() -> &'static Corpus {
                 content_sha256: sha256_hex(&bytes),
                 source_url: None,
                 earner: EarnerRef {
-                    key: SIGNED_EARNER.to_owned(),
+                    key: signed_earner().to_owned(),
                     findable: true,
                     consent_source: Some("https://wallet.example/vp/server-fixture".to_owned()),
                 },
                 issuer: IssuerRef {
-                    id: "did:web:fixture-issuer.example".to_owned(),
+                    id: FIXTURE_ISSUER.to_owned(),
                     name: Some("Fixture Issuer".to_owned()),
                     domain: Some("fixture-issuer.example".to_owned()),
                 },
@@ -212,10 +223,21 @@ pub(crate) fn build_index() -> (SkillIndex, IndexWriterHandle) {
     (index, writer)
 }
 
-/// A harness over a fresh index of the corpus.
+/// The corpus index the read-only tests share (built once per test process).
+pub(crate) fn shared_index() -> SkillIndex {
+    static INDEX: OnceLock<SkillIndex> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let (index, writer) = build_index();
+            drop(writer);
+            index
+        })
+        .clone()
+}
+
+/// A harness over the shared corpus index (tests that commit build their own).
 pub(crate) fn corpus_harness() -> super::Harness {
-    let (index, _writer) = build_index();
-    super::harness_on(index, server::Limits::default())
+    super::harness_on(shared_index(), server::Limits::default())
 }
 
 /// The corpus requirement with the most relevant earners.

@@ -64,6 +64,7 @@ async fn every_documented_route_exists_and_every_route_is_documented() {
                 "/api/v1/regions/geojson/{level}",
                 "/api/v1/consent/challenge",
                 "/api/v1/consent/withdraw",
+                "/api/v1/consent/surfaced",
             ]
             .contains(&path.as_str());
             assert!(secured != public, "{method} {path}: public xor secured");
@@ -77,7 +78,7 @@ async fn every_documented_route_exists_and_every_route_is_documented() {
         }
     }
     assert_eq!(
-        operations, 26,
+        operations, 28,
         "the routes of crates/server/src/lib.rs, search.rs, analytics.rs and saved.rs"
     );
     // The document itself is served.

@@ -8,7 +8,10 @@ use rank::{CandidateRequest, JobSpecOptions};
 use serde_json::{Value, json};
 use skillproof_tests::skillproof_bin;
 
-use super::fixture::{AS_OF, AS_OF_TEXT, SIGNED_EARNER, corpus, corpus_harness, job, requirement};
+use super::fixture::{
+    AS_OF, AS_OF_TEXT, FIXTURE_ISSUER, corpus, corpus_harness, job, requirement, signed_earner,
+    signed_earner_key,
+};
 use super::{Harness, call, encode_segment, get, post_json, request, taxonomy};
 
 async fn search(harness: &Harness, key: Option<&str>, body: &Value) -> super::Reply {
@@ -62,10 +65,9 @@ async fn a_job_gives_its_parsed_spec_and_the_library_s_ranking() {
     )
     .expect("a request");
     expected.limit = 10;
-    let snapshot_now = {
-        let (index, _writer) = super::fixture::build_index();
-        index.snapshot().expect("a snapshot")
-    };
+    let snapshot_now = super::fixture::shared_index()
+        .snapshot()
+        .expect("a snapshot");
     let library = rank::rank_candidates(&snapshot_now, &taxonomy(), &expected).expect("ranks");
     assert!(!library.hits.is_empty(), "the corpus job has candidates");
     let earners = |hits: &Value| -> Vec<String> {
@@ -428,7 +430,7 @@ async fn the_shortlist_exports_as_csv_and_as_a_bundle_that_verifies_offline() {
     let harness = corpus_harness();
     let employer = Some(harness.keys.employer.as_str());
     let top = top_candidate(&harness).await;
-    let body = json!({"earners": [SIGNED_EARNER, top], "as_of": AS_OF_TEXT}).to_string();
+    let body = json!({"earners": [signed_earner(), top], "as_of": AS_OF_TEXT}).to_string();
     // CSV: the documented columns, one row per credential.
     let reply = call(
         &harness.router,
@@ -450,9 +452,15 @@ async fn the_shortlist_exports_as_csv_and_as_a_bundle_that_verifies_offline() {
     let rows: Vec<&str> = lines.collect();
     let signed_rows = rows
         .iter()
-        .filter(|row| row.starts_with(SIGNED_EARNER))
+        .filter(|row| row.starts_with(signed_earner()))
         .count();
-    assert_eq!(signed_rows, corpus().signed.len());
+    assert_eq!(
+        signed_rows,
+        corpus().signed.len(),
+        "{} in\n{}",
+        signed_earner(),
+        text.chars().take(1500).collect::<String>()
+    );
     assert!(rows.iter().any(|row| row.starts_with(top.as_str())));
     // The bundle: the original signed bytes, which the CLI re-verifies offline.
     let reply = call(
@@ -460,7 +468,7 @@ async fn the_shortlist_exports_as_csv_and_as_a_bundle_that_verifies_offline() {
         post_json(
             "/api/v1/shortlist/export?format=bundle",
             employer,
-            &json!({"earners": [SIGNED_EARNER], "as_of": AS_OF_TEXT}).to_string(),
+            &json!({"earners": [signed_earner()], "as_of": AS_OF_TEXT}).to_string(),
         ),
     )
     .await;
@@ -503,7 +511,7 @@ async fn the_shortlist_exports_as_csv_and_as_a_bundle_that_verifies_offline() {
         (
             "/api/v1/shortlist/export?format=xml",
             employer,
-            json!({"earners": [SIGNED_EARNER]}),
+            json!({"earners": [signed_earner()]}),
             StatusCode::BAD_REQUEST,
             "invalid_parameter",
         ),
@@ -524,7 +532,7 @@ async fn the_shortlist_exports_as_csv_and_as_a_bundle_that_verifies_offline() {
         (
             "/api/v1/shortlist/export",
             Some(harness.keys.board.as_str()),
-            json!({"earners": [SIGNED_EARNER]}),
+            json!({"earners": [signed_earner()]}),
             StatusCode::FORBIDDEN,
             "forbidden",
         ),
@@ -543,4 +551,61 @@ async fn the_shortlist_exports_as_csv_and_as_a_bundle_that_verifies_offline() {
         StatusCode::UNAUTHORIZED,
         "no key, checked first"
     );
+}
+
+#[tokio::test]
+async fn an_earner_reads_how_often_and_for_which_skills_they_were_surfaced() {
+    let harness = corpus_harness();
+    let skill = corpus().demand_skill.id.clone();
+    // Only the signed earner holds credentials of the fixture issuer.
+    let body = json!({
+        "job": {"required": [skill]},
+        "filters": {"issuers": [FIXTURE_ISSUER]},
+        "as_of": AS_OF_TEXT,
+    });
+    for _ in 0..2 {
+        let reply = search(&harness, Some(&harness.keys.employer), &body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
+        let hits = reply.json()["page"]["hits"].clone();
+        assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+        assert_eq!(hits[0]["earner"], signed_earner());
+    }
+    let ask = |key: ed25519_dalek::SigningKey| {
+        let harness = &harness;
+        async move {
+            let challenge = super::consent::challenge(harness).await;
+            let presentation = super::consent::presentation(&key, &challenge, "skillproof.test");
+            let body = json!({"challenge": challenge, "presentation": presentation});
+            call(
+                &harness.router,
+                post_json("/api/v1/consent/surfaced", None, &body.to_string()),
+            )
+            .await
+        }
+    };
+    let reply = ask(signed_earner_key()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
+    let surfaced = reply.json();
+    assert_eq!(surfaced["holder"], signed_earner());
+    assert_eq!(surfaced["times"], 2, "the cached second answer counts too");
+    assert_eq!(surfaced["skills"][0]["skill"], skill.as_str());
+    assert_eq!(surfaced["skills"][0]["times"], 2);
+    // Another earner reads their own counts only.
+    let other = ask(ed25519_dalek::SigningKey::from_bytes(&[11u8; 32])).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(other.json()["times"], 0);
+    assert_eq!(other.json()["skills"], json!([]));
+    // A challenge the server never issued is refused.
+    let presentation =
+        super::consent::presentation(&signed_earner_key(), "never-issued", "skillproof.test");
+    let refused = call(
+        &harness.router,
+        post_json(
+            "/api/v1/consent/surfaced",
+            None,
+            &json!({"challenge": "never-issued", "presentation": presentation}).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(refused.code(), "invalid_challenge");
 }
