@@ -152,12 +152,23 @@ fn gap_request(state: &AppState, query: &GapQuery) -> ApiResult<GapRequest> {
     })
 }
 
-/// A gap report, computed on the blocking pool.
+/// A gap report, computed on the blocking pool and cached under the snapshot id (a commit
+/// changes the id, so a cached report never outlives the data it counts).
 async fn report(
     state: &AppState,
     request: GapRequest,
 ) -> ApiResult<Arc<rank::analytics::GapReport>> {
     let snapshot = state.snapshot()?;
+    let key = format!(
+        "gaps\u{0}{}\u{0}{}",
+        snapshot.id().as_str(),
+        serde_json::to_string(&request).map_err(ApiError::internal)?
+    );
+    if let Some(found) = state.cached(&key)
+        && let Ok(report) = serde_json::from_value(found.as_ref().clone())
+    {
+        return Ok(Arc::new(report));
+    }
     let worker = state.clone();
     let report = state
         .run_blocking(move || {
@@ -165,6 +176,8 @@ async fn report(
                 .map_err(|error| rank_error(error, ErrorCode::InvalidParameter))
         })
         .await??;
+    let value = serde_json::to_value(&report).map_err(ApiError::internal)?;
+    state.remember(key, Arc::new(value));
     Ok(Arc::new(report))
 }
 

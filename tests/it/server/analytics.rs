@@ -433,3 +433,54 @@ async fn institutions_see_demand_for_their_own_issuers_skills_only() {
     .await;
     assert_eq!(reply.code(), "unknown_issuer");
 }
+
+#[tokio::test]
+async fn a_revocation_reaches_the_aggregates_at_the_next_commit() {
+    let (index, mut writer) = super::fixture::build_index();
+    let harness = super::harness_on(index, server::Limits::default());
+    let path = format!(
+        "/api/v1/analytics/gaps?skills={}&region=35&as_of={}",
+        encode_segment(&skill()),
+        encode_segment(AS_OF_TEXT)
+    );
+    let province = |reply: &Reply| -> (String, u64) {
+        let report = reply.json();
+        let cell = report["cells"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|cell| cell["level"] == "province")
+            .cloned()
+            .expect("the province cell");
+        (
+            report["snapshot"].as_str().unwrap_or_default().to_owned(),
+            cell["supply"]["earners"]
+                .as_u64()
+                .expect("a released province figure"),
+        )
+    };
+    let before = province(&board_get(&harness, &path).await);
+    // Asked again on the same snapshot: the same answer (from the cache).
+    assert_eq!(province(&board_get(&harness, &path).await), before);
+    // The signed earner's credentials (their only ones with the skill) are revoked.
+    for signed in &corpus().signed {
+        writer
+            .delete_credential(&signed.credential_id, index::DeletionReason::Revoked)
+            .expect("delete");
+    }
+    writer.commit("revocations").expect("commit");
+    let reloaded = call(
+        &harness.router,
+        request(
+            "POST",
+            "/api/v1/admin/reload",
+            Some(&harness.keys.admin),
+            Body::empty(),
+        ),
+    )
+    .await;
+    assert_eq!(reloaded.status, StatusCode::OK);
+    let after = province(&board_get(&harness, &path).await);
+    assert_ne!(after.0, before.0, "a new snapshot");
+    assert_eq!(after.1, before.1 - 1, "one earner fewer holds the skill");
+}
