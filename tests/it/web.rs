@@ -573,6 +573,22 @@ fn search_assertions(report: &Value, data: &DataSet) {
         );
     }
     assert_eq!(search["second_page_first_rank"], "#11", "{search}");
+    // Programs teaching the skills the page's candidates lack, with their graduates.
+    let programs = search["programs"].as_array().expect("programs");
+    assert!(!programs.is_empty(), "{search}");
+    assert!(
+        programs.iter().all(|program| program
+            .as_str()
+            .is_some_and(|text| text.contains("verified graduates"))),
+        "{programs:?}"
+    );
+    // A saved search run again on the same snapshot finds nothing new.
+    let run = search["saved_run"].as_str().unwrap_or_default();
+    assert!(
+        run.starts_with("Browser test search")
+            && run.contains("0 new, 0 changed, 0 gone, 0 revoked"),
+        "{run}"
+    );
 }
 
 /// Every polygon drawn, a legend, suppressed cells hatched, drill-down, table, trend, CSV.
@@ -661,10 +677,93 @@ fn institution_assertions(report: &Value, data: &DataSet) {
         institution["achievements"].as_u64().unwrap_or(0) >= 1,
         "{institution}"
     );
+    assert_eq!(
+        institution["quality"], "shown",
+        "the data-quality report: {institution}"
+    );
+    assert_eq!(institution["unavailable"], json!([]), "{institution}");
     assert!(
         institution["other_issuer"]
             .as_str()
             .is_some_and(|text| text.contains("unknown_issuer")),
         "{institution}"
     );
+}
+
+/// Every file under `dir`, by its path relative to `dir` (with `/`).
+fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut found = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).expect("a readable folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .expect("inside the folder")
+                    .components()
+                    .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                found.insert(relative, std::fs::read(&path).expect("a readable file"));
+            }
+        }
+    }
+    found
+}
+
+/// The committed `web/dist` (what the server embeds) is exactly what the sources build to,
+/// so an edit of `web/src` without `npm run build` fails here rather than shipping stale.
+#[test]
+fn the_committed_build_is_the_build_of_the_sources() {
+    let web = repo().join("web");
+    let vite = web.join("node_modules/vite/bin/vite.js");
+    assert!(
+        vite.is_file(),
+        "needs web/node_modules (scripts/test runs `npm ci --prefix web`)"
+    );
+    let out = TempDir::new("web-build");
+    let built = std::process::Command::new("node")
+        .arg(&vite)
+        .args(["build", "--emptyOutDir", "--logLevel", "error", "--outDir"])
+        .arg(out.path())
+        .current_dir(&web)
+        .output()
+        .expect("running vite");
+    assert!(
+        built.status.success(),
+        "vite build failed: {}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let fresh = files_under(out.path());
+    let mut committed = files_under(&web.join("dist"));
+    assert!(committed.remove("embed.rs").is_some(), "web/dist/embed.rs");
+    assert_eq!(
+        committed.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>(),
+        "web/dist is stale: run `npm run build --prefix web` and commit web/dist and web/dist-gzip"
+    );
+    for (path, bytes) in &fresh {
+        assert!(
+            committed.get(path) == Some(bytes),
+            "web/dist/{path} is stale: run `npm run build --prefix web`"
+        );
+    }
+    // Every file is embedded, with a gzip form for the text ones.
+    let embed = String::from_utf8(std::fs::read(web.join("dist/embed.rs")).expect("embed.rs"))
+        .expect("UTF-8");
+    for path in fresh.keys() {
+        assert!(
+            embed.contains(&format!("path: \"{path}\"")),
+            "{path} is not in embed.rs"
+        );
+        if path.ends_with(".js") {
+            assert!(
+                web.join("dist-gzip").join(format!("{path}.gz")).is_file(),
+                "{path} has no gzip form"
+            );
+        }
+    }
 }

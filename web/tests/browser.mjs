@@ -190,6 +190,17 @@ await scenario('search', async (result) => {
     const path = await download.path();
     result.export = { name: download.suggestedFilename(), text: readFileSync(path, 'utf8').slice(0, 200_000), status: await page.$eval('#export-status', (node) => node.textContent) };
     result.shortlisted = toggles.slice(0, 2).length ? await page.$$eval('#hits .shortlist-toggle:checked', (nodes) => nodes.map((node) => node.closest('.hit').dataset.earner)) : [];
+    // Programs that teach what these candidates lack.
+    await page.click('#find-programs');
+    await page.waitForSelector('#program-list ol, #program-list .notice:not(.info)', { timeout: 30_000 });
+    result.programs = await page.$$eval('#program-list li', (nodes) => nodes.map((node) => node.textContent));
+    // Save the search, then run it again: nothing changed in between.
+    await page.fill('#saved-name', 'Browser test search');
+    await page.click('#save-search');
+    await page.waitForSelector('#saved-list li button', { timeout: 20_000 });
+    await page.click('#saved-list li:last-child button');
+    await page.waitForFunction(() => /since last run|\(/.test(document.querySelector('#saved-list li:last-child span')?.textContent || ''), null, { timeout: 30_000 });
+    result.saved_run = await page.$eval('#saved-list li:last-child', (node) => node.textContent);
     // Next page, when there is one.
     if (await page.$('#next-page:not([disabled])')) {
       await page.click('#next-page');

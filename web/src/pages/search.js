@@ -30,13 +30,15 @@ export function mount(root) {
   const facets = h('aside', { className: 'facets', id: 'search-facets', 'aria-label': 'Narrow the results' });
   const shortlistBox = h('section', { className: 'card shortlist', id: 'shortlist', 'aria-label': 'Shortlist' });
   const banner = h('div');
+  const programs = h('section', { className: 'card', id: 'programs', 'aria-live': 'polite' });
+  const saved = h('section', { className: 'card', id: 'saved-searches', 'aria-live': 'polite' });
 
   root.append(
     h('h1', {}, 'Find candidates'),
     h('p', { className: 'lead' }, 'Describe the job and see people whose skills are backed by verified credentials, with the evidence for each skill. Only people who agreed to be found are shown.'),
     banner,
     h('div', { className: 'search-layout' },
-      h('div', {}, form, spec, facets, shortlistBox),
+      h('div', {}, form, spec, facets, shortlistBox, saved),
       results),
   );
 
@@ -181,7 +183,7 @@ export function mount(root) {
         excluded.missing_must ? `${formatNumber(excluded.missing_must)} lacked a must-have skill. ` : '',
         excluded.holding_must_not ? `${formatNumber(excluded.holding_must_not)} held an excluded skill.` : ''));
     const list = h('ol', { className: 'hits', id: 'hits', start: first });
-    results.replaceChildren(...[head, activeFilters(), list, pager(page)].filter(Boolean));
+    results.replaceChildren(...[head, activeFilters(), list, pager(page), programsCard(page)].filter(Boolean));
     if (!page.hits.length) {
       list.replaceWith(notice('info', 'Nobody has verified evidence for all the must-have skills here. Try fewer must-haves, a wider area, or fewer filters.'));
       return;
@@ -363,8 +365,81 @@ export function mount(root) {
     status.textContent = `Exported ${earners.length} candidate(s).`;
   }
 
+  /** Programs that teach the skills the candidates shown most often lack. */
+  function programsCard(page) {
+    const lacking = new Map();
+    for (const hit of page.hits) for (const miss of [...hit.missing, ...(hit.not_held || [])]) lacking.set(miss.requirement, (lacking.get(miss.requirement) || 0) + 1);
+    const ids = [...lacking.entries()].sort((a, b) => b[1] - a[1])
+      .flatMap(([requirement]) => (page.requirements.find((r) => r.id === requirement)?.skills || []).slice(0, 1).map((skill) => skill.id))
+      .slice(0, 5);
+    // Nobody here lacks a skill: programs that teach the job's skills, to grow the pool.
+    const wanted = ids.length ? ids : page.requirements.filter((r) => r.importance !== 'must_not')
+      .flatMap((r) => r.skills.slice(0, 1).map((skill) => skill.id)).slice(0, 5);
+    if (!wanted.length) { programs.replaceChildren(); return null; }
+    programs.replaceChildren(
+      h('h2', {}, ids.length ? 'Programs that teach the missing skills' : 'Programs that teach these skills'),
+      h('p', { className: 'small muted' }, ids.length
+        ? 'Where people could learn what these candidates lack: programs whose verified graduates hold those skills.'
+        : 'Where more people with these skills come from: programs whose verified graduates hold them.'),
+      h('button', { type: 'button', className: 'secondary', id: 'find-programs', onclick: () => findPrograms(wanted) }, 'Find programs'));
+    return programs;
+  }
+
+  async function findPrograms(ids) {
+    const out = h('div', { id: 'program-list' }, notice('info', 'Looking for programs…'));
+    programs.querySelector('#program-list')?.remove();
+    programs.append(out);
+    if (!(await hasRoute('POST /api/v1/search/programs'))) { out.replaceChildren(unavailable('Program search', 'POST /search/programs')); return; }
+    try {
+      const page = await api('/search/programs', { method: 'POST', body: { skills: ids, limit: 5 } });
+      out.replaceChildren(page.programs.length ? h('ol', { className: 'small' }, page.programs.map((program) => h('li', {},
+        h('strong', {}, program.name), ` — ${program.issuer_name || program.issuer}`,
+        h('span', { className: 'muted' }, ` · ${words(program.kind)}${program.credit ? ', for credit' : ''} · ${formatNumber(program.holders)} verified graduates`))))
+        : notice('info', 'No program with enough verified graduates teaches these skills yet.'),
+      page.suppressed_programs ? h('p', { className: 'small muted' }, `${page.suppressed_programs} smaller program(s) not shown for privacy.`) : null);
+    } catch (error) {
+      out.replaceChildren(notice('error', explainError(error)));
+    }
+  }
+
+  /** Saved searches: keep this search, run it again later to see who is new or changed. */
+  async function renderSaved(message) {
+    if (!(await hasRoute('GET /api/v1/saved-searches'))) { saved.replaceChildren(unavailable('Saved searches', 'GET /saved-searches')); return; }
+    const name = h('input', { type: 'text', id: 'saved-name', placeholder: 'e.g. Health educators, Toronto' });
+    const list = h('ul', { className: 'small', id: 'saved-list' });
+    saved.replaceChildren(h('h2', {}, 'Saved searches'),
+      h('form', { className: 'row', onsubmit: async (event) => {
+        event.preventDefault();
+        if (!state.last) { renderSaved('Run a search first, then save it.'); return; }
+        try {
+          const { limit, offset, ...search } = request();
+          await api('/saved-searches', { method: 'POST', body: { name: name.value.trim() || 'Untitled search', search } });
+          renderSaved('Saved.');
+        } catch (error) { renderSaved(explainError(error)); }
+      } }, h('div', { className: 'field' }, h('label', { for: 'saved-name' }, 'Name this search'), name), h('button', { type: 'submit', id: 'save-search' }, 'Save')),
+      message ? h('p', { className: 'small', role: 'status' }, message) : null,
+      list);
+    if (!apiKey()) return;
+    try {
+      const found = await api('/saved-searches');
+      list.replaceChildren(...(found.searches || []).map((item) => h('li', {},
+        h('strong', {}, item.name), ' ',
+        h('button', { type: 'button', className: 'link', onclick: async (event) => {
+          const status = event.target.nextElementSibling;
+          status.textContent = ' running…';
+          try {
+            const run = await api(`/saved-searches/${encodeURIComponent(item.id)}/run`, { method: 'POST' });
+            status.textContent = ` ${run.new.length} new, ${run.changed.length} changed, ${run.removed.length} gone, ${run.revoked.length} revoked credential(s) since last run.`;
+          } catch (error) { status.textContent = ` ${explainError(error)}`; }
+        } }, 'Run again'), h('span', { className: 'muted' }))));
+    } catch (error) {
+      list.replaceChildren(h('li', {}, explainError(error)));
+    }
+  }
+
   renderForm();
   renderShortlist();
+  renderSaved();
   if (state.last) {
     renderSpec(state.last.spec);
     renderResults(state.last.page);
