@@ -34,8 +34,6 @@ enum Command {
     Gaps(commands::gaps::GapsArgs),
     /// The whole system in one command: generate the demo ecosystem, crawl it, serve the API.
     Demo(commands::demo::DemoArgs),
-    /// The whole system in one command: generate the demo ecosystem, crawl it, serve the API.
-    Demo(commands::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,7 +57,6 @@ fn main() -> ExitCode {
         Command::Keys(args) => commands::serve::run_keys(args),
         Command::Search(args) => commands::search::run(args),
         Command::Gaps(args) => commands::gaps::run(args),
-        Command::Demo(args) => commands::demo::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     match result {

@@ -2,7 +2,6 @@
 
 pub(crate) mod crawl;
 pub(crate) mod demo;
-pub(crate) mod demo;
 pub(crate) mod gaps;
 pub(crate) mod search;
 pub(crate) mod serve;
