@@ -143,7 +143,11 @@ export function mount(root) {
     return api(`/regions/geojson/${level.geo}`);
   }
 
+  const drillIntro = () => drill.replaceChildren(h('h2', {}, 'Region details'),
+    h('p', { className: 'muted' }, 'Hover over a region to see its figures; click it (or choose it in the table) for its trend and sources.'));
+
   async function draw() {
+    drillIntro();
     skillNow.textContent = state.skill ? `Showing: ${state.skillLabel || state.skill}` : 'No skill chosen: boundaries only.';
     let geo;
     try {
