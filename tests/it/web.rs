@@ -384,6 +384,12 @@ fn the_pages_work_in_a_real_browser() {
         "verify": {
             "tampered": fixture("ob3-didkey-eddsa-rdfc-2022.tampered-achievement-name.json"),
             "valid": fixture("ob3-didkey-eddsa-rdfc-2022.valid.json"),
+            // A baked badge: a JWT credential inside a PNG, whose key (offline) is not
+            // shown to be the issuer's.
+            "baked": repo()
+                .join("tests/fixtures/vectors/1edtech-validator/inspector-vc/src/test/resources/ob30/simple-jwt.png")
+                .display()
+                .to_string(),
         },
     });
     let keys: Vec<(&str, &str)> = data
@@ -457,6 +463,22 @@ fn the_pages_work_in_a_real_browser() {
         verify["garbage"]["outcome"] == "malformed",
         "{}",
         verify["garbage"]
+    );
+    // The baked PNG is opened, its JWT read, and the failing step named.
+    let baked = &verify["baked"];
+    assert_eq!(baked["outcome"], "unbound_key", "{baked}");
+    assert_eq!(baked["badge"], "Not verified");
+    assert!(
+        baked["packaging"]
+            .as_str()
+            .is_some_and(|text| text.contains("packaged as png") && text.contains("vc jwt")),
+        "{baked}"
+    );
+    assert!(
+        baked["checks"].as_array().is_some_and(|checks| checks
+            .iter()
+            .any(|check| check["name"] == "key binding" && check["result"] == "Failed")),
+        "{baked}"
     );
     for which in ["tampered", "valid"] {
         let path = verify[which]["screenshot"].as_str().expect("a screenshot");

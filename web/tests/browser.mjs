@@ -105,6 +105,7 @@ await scenario('verify', async (result) => {
       outcome: report.dataset.outcome,
       badge: report.querySelector('.badge')?.textContent,
       explanation: report.querySelector('.verdict p:nth-of-type(2)')?.textContent,
+      packaging: report.querySelector('.verdict p.small')?.textContent,
       checks: [...report.querySelectorAll(':scope > .checks > .check')].map((check) => ({
         name: check.querySelector('.check-head strong')?.textContent,
         result: check.querySelector('.check-result')?.textContent,
