@@ -485,6 +485,23 @@ fn the_pages_work_in_a_real_browser() {
         assert!(Path::new(path).is_file(), "{path}");
     }
 
+    // Accessibility: axe-core's WCAG 2.1 A/AA rules on every page, after it has content.
+    for name in ["verify", "search", "map", "institution"] {
+        let audit = &report["accessibility"][name];
+        assert!(
+            audit["rules_passed"].as_u64().unwrap_or(0) >= 10,
+            "{name}: the audit ran: {audit}"
+        );
+        let serious: Vec<&Value> = audit["violations"]
+            .as_array()
+            .expect("violations")
+            .iter()
+            .filter(|violation| {
+                violation["impact"] == "serious" || violation["impact"] == "critical"
+            })
+            .collect();
+        assert!(serious.is_empty(), "{name}: {serious:?}");
+    }
     search_assertions(&report, &data);
     map_assertions(&report);
     institution_assertions(&report, &data);

@@ -74,6 +74,20 @@ async function setKey(page, key) {
   await page.click('#key-form button[type=submit]');
 }
 
+// axe-core, run through the DevTools protocol (the page's CSP rightly refuses injected
+// scripts): WCAG 2.1 A/AA rules, serious and critical findings only.
+const AXE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+out.accessibility = {};
+async function audit(page, name) {
+  const found = await page.evaluate(`${AXE}
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((result) => ({
+        rules_passed: result.passes.length,
+        violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((node) => node.target.join(' ')) })),
+      }))`);
+  out.accessibility[name] = found;
+}
+
 async function shot(page, name) {
   if (!shots) return null;
   const path = join(shots, `${name}.png`);
@@ -114,6 +128,7 @@ await scenario('verify', async (result) => {
       })),
     }));
     result[which].screenshot = await shot(page, `verify-${which}`);
+    if (which === 'tampered') await audit(page, 'verify');
   }
   // Pasting a non-credential is explained, not a crash.
   await page.fill('#verify-text', 'this is not a credential');
@@ -173,6 +188,7 @@ await scenario('search', async (result) => {
     await page.click('#hits .hit:first-child .evidence-skill summary');
     result.evidence_rows = await page.$$eval('#hits .hit:first-child .evidence-skill[open] tbody tr', (rows) => rows.map((row) => [...row.cells].map((cell) => cell.textContent)));
     await shot(page, 'search-results');
+    await audit(page, 'search');
     // The verification badge opens the proof chain in plain words.
     await page.click('#hits .hit:first-child .verify-badge');
     await page.waitForSelector('#proof-dialog .proof, #proof-dialog .notice.unavailable, #proof-dialog .notice.error', { timeout: 20_000 });
@@ -260,6 +276,7 @@ await scenario('map', async (result) => {
     };
   }, { skill, key: keys.board });
   await shot(page, 'map-census-divisions');
+  await audit(page, 'map');
   // Sort the table by verified holders.
   if (result.cd.table_rows) {
     await page.click('#gaps-table thead th:nth-child(2) button');
@@ -323,6 +340,7 @@ await scenario('institution', async (result) => {
   result.unavailable = await page.$$eval('#institution-out .notice.unavailable', (nodes) => nodes.map((node) => node.textContent));
   await page.waitForTimeout(200);
   await shot(page, 'institution');
+  await audit(page, 'institution');
   // Another issuer's dashboard is refused for this key, and said so.
   await page.fill('#issuer', 'did:web:someone-else.example');
   await page.click('#issuer-submit');
