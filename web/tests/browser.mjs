@@ -114,7 +114,8 @@ await scenario('verify', async (result) => {
   await page.waitForSelector('#verify-drop');
   for (const [which, path] of Object.entries(input.verify || {})) {
     await page.setInputFiles('#verify-file', path);
-    await page.waitForSelector('#verify-result .report');
+    const file = path.split('/').pop();
+    await page.waitForSelector(`#verify-result[data-file="${file}"] .report`, { timeout: 30_000 });
     result[which] = await page.$eval('#verify-result .report', (report) => ({
       outcome: report.dataset.outcome,
       badge: report.querySelector('.badge')?.textContent,
@@ -311,7 +312,7 @@ await scenario('map', async (result) => {
   }
   for (const level of ['er', 'board']) {
     await page.selectOption('#map-level', level);
-    await page.waitForFunction((wanted) => document.querySelector('#map-level').value === wanted && document.querySelectorAll('.leaflet-overlay-pane path').length === Number(document.getElementById('map').dataset.features), level, { timeout: 30_000 });
+    await page.waitForFunction((wanted) => document.getElementById('map').dataset.level === wanted && document.querySelectorAll('.leaflet-overlay-pane path').length === Number(document.getElementById('map').dataset.features), level, { timeout: 30_000 });
     await page.waitForTimeout(300);
     result[level] = await read();
   }

@@ -182,6 +182,7 @@ export function mount(root) {
     mapBox.dataset.features = String(drawn);
     mapBox.dataset.suppressed = String(features.filter((f) => f.properties.suppressed).length);
     mapBox.dataset.measure = withValues ? state.measure : 'none';
+    mapBox.dataset.level = state.level;
     if (legend) legend.remove();
     legend = L.control({ position: 'topright' });
     legend.onAdd = () => h('div', { className: 'legend', id: 'map-legend' },

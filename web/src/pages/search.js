@@ -392,11 +392,11 @@ export function mount(root) {
     if (!(await hasRoute('POST /api/v1/search/programs'))) { out.replaceChildren(unavailable('Program search', 'POST /search/programs')); return; }
     try {
       const page = await api('/search/programs', { method: 'POST', body: { skills: ids, limit: 5 } });
-      out.replaceChildren(page.programs.length ? h('ol', { className: 'small' }, page.programs.map((program) => h('li', {},
+      out.replaceChildren(...[page.programs.length ? h('ol', { className: 'small' }, page.programs.map((program) => h('li', {},
         h('strong', {}, program.name), ` — ${program.issuer_name || program.issuer}`,
         h('span', { className: 'muted' }, ` · ${words(program.kind)}${program.credit ? ', for credit' : ''} · ${formatNumber(program.holders)} verified graduates`))))
         : notice('info', 'No program with enough verified graduates teaches these skills yet.'),
-      page.suppressed_programs ? h('p', { className: 'small muted' }, `${page.suppressed_programs} smaller program(s) not shown for privacy.`) : null);
+      page.suppressed_programs ? h('p', { className: 'small muted' }, `${page.suppressed_programs} smaller program(s) not shown for privacy.`) : null].filter(Boolean));
     } catch (error) {
       out.replaceChildren(notice('error', explainError(error)));
     }
@@ -407,7 +407,7 @@ export function mount(root) {
     if (!(await hasRoute('GET /api/v1/saved-searches'))) { saved.replaceChildren(unavailable('Saved searches', 'GET /saved-searches')); return; }
     const name = h('input', { type: 'text', id: 'saved-name', placeholder: 'e.g. Health educators, Toronto' });
     const list = h('ul', { className: 'small', id: 'saved-list' });
-    saved.replaceChildren(h('h2', {}, 'Saved searches'),
+    saved.replaceChildren(...[h('h2', {}, 'Saved searches'),
       h('form', { className: 'row', onsubmit: async (event) => {
         event.preventDefault();
         if (!state.last) { renderSaved('Run a search first, then save it.'); return; }
@@ -418,7 +418,7 @@ export function mount(root) {
         } catch (error) { renderSaved(explainError(error)); }
       } }, h('div', { className: 'field' }, h('label', { for: 'saved-name' }, 'Name this search'), name), h('button', { type: 'submit', id: 'save-search' }, 'Save')),
       message ? h('p', { className: 'small', role: 'status' }, message) : null,
-      list);
+      list].filter(Boolean));
     if (!apiKey()) return;
     try {
       const found = await api('/saved-searches');

@@ -94,10 +94,12 @@ export function mount(root) {
     file);
 
   async function check(bytes, name) {
+    delete output.dataset.file;
     output.replaceChildren(notice('info', `Checking ${name}…`));
     try {
       const report = await api('/verify', { method: 'POST', body: bytes });
       output.replaceChildren(reportView(report));
+      output.dataset.file = name;
     } catch (error) {
       output.replaceChildren(notice('error', explainError(error)));
     }
