@@ -522,6 +522,13 @@ async fn fresh(
         seeds,
         now: Some(now),
         commit_every: 2_000,
+        // The crawler's default of 500 links per page would cut the demo's sitemaps (up to
+        // `corpus::SITEMAP_CHUNK` URLs each) short: at the default size it reached 8,416 of
+        // the 20,168 credentials.
+        extract: crawl::ExtractLimits {
+            max_links: corpus::SITEMAP_CHUNK + 100,
+            ..crawl::ExtractLimits::default()
+        },
         ..CrawlConfig::default()
     };
     let mut crawler = Crawler::open(

@@ -134,6 +134,8 @@ pub(crate) fn run(args: DemoArgs) -> anyhow::Result<Status> {
     drop(progress);
     let Some(built) = built else {
         bars.clear();
+        // Signing may still run on the blocking pool: do not wait for it.
+        runtime.shutdown_timeout(Duration::from_millis(500));
         eprintln!(
             "skillproof: interrupted; the next run starts the build again in {}",
             args.data_dir.display()
